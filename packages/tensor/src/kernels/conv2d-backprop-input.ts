@@ -1,0 +1,66 @@
+// Conv2DBackpropInput (dx of a conv) as a forward convolution, so it runs on XNNPACK's fast
+// conv (~7× the stock kernel). With y[o] = Σ_k x[o·s + k − padTop]·W[k]:
+//   dx[i] = Σ_k dyDilated[i + padTop − k]·W[k]
+//         = conv_stride1(dyDilated, flip(W) with in/out swapped, padTop' = K − 1 − padTop)
+// where dyDilated puts s − 1 zeros between the rows/columns of dy (nothing to do when s = 1).
+// Dilated filters and paddings larger than the kernel fall back to the stock kernel.
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGeometry, shape4 } from './conv-geometry.js';
+import { free, pad, reshape, run, transpose } from './wasm-ops.js';
+
+const OP = 'Conv2DBackpropInput';
+
+/** Inserts stride − 1 zeros between rows and columns: [N,H,W,C] → [N,(H−1)s+1,(W−1)s+1,C]. */
+function dilate(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, h, w, c] = dy.shape as [number, number, number, number];
+  const split = reshape(backend, dy, [n, h, 1, w, 1, c]);
+  const padded = pad(backend, split, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  const merged = reshape(backend, padded, [n, h * sh, w * sw, c]);
+  const trimmed = run(backend, 'Slice', { x: merged }, { begin: [0, 0, 0, 0], size: [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c] });
+  free(backend, split, padded, merged);
+  return trimmed;
+}
+
+/** [KH,KW,Cin,Cout] → spatially flipped [KH,KW,Cout,Cin]. */
+function flipFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const flipped = run(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
+  const swapped = transpose(backend, flipped, [0, 1, 3, 2]);
+  free(backend, flipped);
+  return swapped;
+}
+
+const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as BackendWasm;
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const { inputShape } = attrs as unknown as { inputShape: [number, number, number, number] };
+  const g = convGeometry(inputShape, shape4(filter, 'filter', OP), attrs as never, OP);
+  const padTop = g.filterHeight - 1 - g.padTop;
+  const padLeft = g.filterWidth - 1 - g.padLeft;
+  const dilatedHeight = (g.outHeight - 1) * g.strideHeight + 1;
+  const dilatedWidth = (g.outWidth - 1) * g.strideWidth + 1;
+  const padBottom = g.inHeight - dilatedHeight - padTop + g.filterHeight - 1;
+  const padRight = g.inWidth - dilatedWidth - padLeft + g.filterWidth - 1;
+  if (g.dilated || Math.min(padTop, padLeft, padBottom, padRight) < 0) {
+    return run(wasm, OP, inputs, attrs);
+  }
+  const dyDilated = dilate(wasm, dy, g.strideHeight, g.strideWidth);
+  const flipped = flipFilter(wasm, filter);
+  const dx = run(wasm, 'Conv2D', { x: dyDilated, filter: flipped }, {
+    strides: 1,
+    pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: 1,
+    dimRoundingMode: undefined as never,
+  });
+  if (dyDilated !== dy) free(wasm, dyDilated);
+  free(wasm, flipped);
+  return dx;
+};
+
+export const conv2dBackpropInputConfig: Omit<KernelConfig, 'setupFunc'> = {
+  kernelName: OP,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropInput,
+};

@@ -1,0 +1,131 @@
+// Every Backprop WASM kernel against tfjs-backend-cpu (the plain JS reference) on seeded inputs.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../tf.js';
+import { initBackend } from '../backend.js';
+import { Rng } from '../random.js';
+import { relativeError } from '../test/index.js';
+
+/** Runs fn on a backend with fresh tensors made from plain arrays; returns the result's values. */
+async function on(backend: 'wasm' | 'cpu', fn: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(fn);
+  const values = (await out.data()) as Float32Array;
+  out.dispose();
+  return values;
+}
+
+const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** tfjs-core does not export conv2dBackpropFilter; run the kernel as its conv2d gradient does. */
+const backpropFilter = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], strides: number, pad: 'same' | 'valid'): tf.Tensor =>
+  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined as never, filterShape }) as tf.Tensor;
+
+async function compare(fn: () => tf.Tensor): Promise<number> {
+  const wasm = await on('wasm', fn);
+  const cpu = await on('cpu', fn);
+  return relativeErrorScaled(wasm, cpu);
+}
+
+/** Relative error against the reference, scaled by its largest magnitude (sums of many terms). */
+function relativeErrorScaled(a: Float32Array, b: Float32Array): number {
+  let maxRef = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < b.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(b[i]!));
+    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+  }
+  return maxDiff / Math.max(maxRef, 1e-12);
+}
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+interface ConvCase {
+  batch: number;
+  size: number;
+  inC: number;
+  outC: number;
+  k: number;
+  stride: 1 | 2;
+  pad: 'same' | 'valid';
+}
+
+const convCases: ConvCase[] = [
+  { batch: 1, size: 9, inC: 3, outC: 8, k: 3, stride: 1, pad: 'same' },
+  { batch: 1, size: 9, inC: 3, outC: 8, k: 3, stride: 2, pad: 'valid' },
+  { batch: 32, size: 8, inC: 16, outC: 32, k: 3, stride: 1, pad: 'same' },
+  { batch: 32, size: 8, inC: 16, outC: 32, k: 3, stride: 2, pad: 'same' },
+  { batch: 4, size: 7, inC: 64, outC: 128, k: 1, stride: 1, pad: 'valid' },
+  { batch: 4, size: 8, inC: 64, outC: 32, k: 1, stride: 2, pad: 'same' },
+  { batch: 1, size: 3, inC: 512, outC: 512, k: 3, stride: 1, pad: 'same' },
+  { batch: 32, size: 2, inC: 256, outC: 512, k: 1, stride: 1, pad: 'valid' },
+  { batch: 1, size: 10, inC: 5, outC: 7, k: 3, stride: 2, pad: 'valid' },
+];
+
+describe.each(convCases)('conv %o', (c) => {
+  const xShape = [c.batch, c.size, c.size, c.inC] as [number, number, number, number];
+  const wShape = [c.k, c.k, c.inC, c.outC] as [number, number, number, number];
+  const outSize = c.pad === 'same' ? Math.ceil(c.size / c.stride) : Math.floor((c.size - c.k) / c.stride) + 1;
+  const dyShape = [c.batch, outSize, outSize, c.outC] as [number, number, number, number];
+  const x = normal(size(xShape), 1);
+  const w = normal(size(wShape), 2);
+  const dy = normal(size(dyShape), 3);
+
+  it('Conv2DBackpropFilter matches tfjs-backend-cpu', async () => {
+    const err = await compare(() => backpropFilter(tf.tensor4d(x, xShape), tf.tensor4d(dy, dyShape), wShape, c.stride, c.pad));
+    expect(err).toBeLessThan(1e-4);
+  });
+
+  it('Conv2DBackpropInput matches tfjs-backend-cpu', async () => {
+    const err = await compare(() => tf.conv2dTranspose(tf.tensor4d(dy, dyShape), tf.tensor4d(w, wShape), xShape, c.stride, c.pad));
+    expect(err).toBeLessThan(1e-4);
+  });
+});
+
+describe('BatchMatMul', () => {
+  const cases: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
+  it.each(cases)('transposeA=%s transposeB=%s matches tfjs-backend-cpu (2-D and batched)', async (ta, tb) => {
+    const [m, k, n] = [37, 53, 29];
+    const aShape = ta ? [k, m] : [m, k];
+    const bShape = tb ? [n, k] : [k, n];
+    const a = normal(size(aShape), 4);
+    const b = normal(size(bShape), 5);
+    expect(await compare(() => tf.matMul(tf.tensor2d(a, aShape as [number, number]), tf.tensor2d(b, bShape as [number, number]), ta, tb))).toBeLessThan(1e-5);
+    const a3 = normal(3 * size(aShape), 6);
+    const b3 = normal(3 * size(bShape), 7);
+    expect(
+      await compare(() => tf.matMul(tf.tensor3d(a3, [3, ...aShape] as never), tf.tensor3d(b3, [3, ...bShape] as never), ta, tb)),
+    ).toBeLessThan(1e-5);
+  });
+});
+
+describe('leaks', () => {
+  it('repeated kernel calls leave tf.memory().numTensors unchanged', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(normal(2 * 8 * 8 * 4, 8), [2, 8, 8, 4]);
+    const w = tf.tensor4d(normal(3 * 3 * 4 * 6, 9), [3, 3, 4, 6]);
+    const a = tf.tensor2d(normal(12, 10), [3, 4]);
+    const step = () =>
+      tf.tidy(() => {
+        const dy = tf.conv2d(x, w, 2, 'same');
+        backpropFilter(x, dy, [3, 3, 4, 6], 2, 'same');
+        tf.conv2dTranspose(dy, w, [2, 8, 8, 4], 2, 'same');
+        tf.matMul(a, a, true, false);
+        tf.matMul(a, a, false, true);
+      });
+    step();
+    const tensors = tf.memory().numTensors;
+    const bytes = (tf.memory() as { numBytes: number }).numBytes;
+    for (let i = 0; i < 5; i++) step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((tf.memory() as { numBytes: number }).numBytes).toBe(bytes);
+    // The backend's own data map must not grow either (intermediates of fused kernels freed).
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    step();
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([x, w, a]);
+  });
+});
