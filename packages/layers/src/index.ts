@@ -1,2 +1,30 @@
-// Filled by its issue; see the README's package table.
-export const packageName = '@backprop/layers';
+// @backprop/layers: PyTorch-style modules on tfjs autograd, LayerNorm three ways, the reference
+// models, optimizers and safetensors state with PyTorch names and layouts.
+export { Module, type StateEntry, type TorchLayout } from './module.js';
+export { manualSeed, defaultRng, kaimingUniformValues } from './init.js';
+export { toTorchLayout, fromTorchLayout, torchShape } from './torch-layout.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Conv2d, type Conv2dOptions } from './conv2d.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
+export { ELU, ReLU, Tanh } from './activations.js';
+export { MaxPool2d } from './max-pool2d.js';
+export { Flatten } from './flatten.js';
+export { Sequential } from './sequential.js';
+export { PreActBlock } from './pre-act-block.js';
+export { CrossEntropyLoss, type Reduction, type Target } from './cross-entropy-loss.js';
+export { LayerNormAutograd } from './layer-norm-autograd.js';
+export { LayerNormManual, layerNormManual } from './layer-norm-manual.js';
+export { MLP, type MLPOptions, type Activation } from './mlp.js';
+export { ConvNet, type ConvNetOptions } from './convnet.js';
+export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions, type Params } from './optim.js';
+export { namedGradients, type NamedGradients } from './gradients.js';
+export { trainStep, type Criterion } from './train-step.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  type SafetensorsDtype,
+  type SafetensorsData,
+  type SafetensorsTensor,
+  type SafetensorsFile,
+} from './safetensors.js';
+export { stateDict, loadStateDict, saveState, loadState, type LoadStateOptions, type LoadStateResult } from './state.js';

@@ -1,2 +1,48 @@
-// Filled by its issue; see the README's package table.
-export const packageName = '@backprop/manual';
+// @backprop/manual: hand-derived forward/backward modules, the manual MLP, gradient checking.
+export type { Axis, Ops, Tidied } from './ops.js';
+export { tfOps } from './tf-ops.js';
+export { F64Tensor } from './f64-tensor.js';
+export { f64Ops } from './f64-ops.js';
+export type { Layer, Loss, ModuleOptions, InitOptions, ParamRef } from './module.js';
+export {
+  layerNormForward,
+  layerNormBackward,
+  layerNormForwardWith,
+  layerNormBackwardWith,
+  type LayerNormForwardResult,
+  type LayerNormBackwardResult,
+} from './layer-norm-functions.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Activation } from './activation.js';
+export { ELU } from './elu.js';
+export { Tanh } from './tanh.js';
+export { ReLU } from './relu.js';
+export { Softmax, softmaxWith } from './softmax.js';
+export { CrossEntropy } from './cross-entropy.js';
+export { SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
+export { LayerNorm } from './layer-norm.js';
+export { MLP, type MLPOptions, type ActivationName } from './mlp.js';
+export { SGD } from './sgd.js';
+export { trainStep, evaluate, predict, accuracy, argmaxRows } from './train-step.js';
+export {
+  gradCheck,
+  checkGradients,
+  layerDifferentiable,
+  lossDifferentiable,
+  relError,
+  type Differentiable,
+  type GradCheckOptions,
+  type GradCheckReport,
+} from './grad-check.js';
+export { mlpDifferentiable } from './mlp-grad-check.js';
+export {
+  compareFloat32,
+  roundToFloat32,
+  scaledError,
+  type AgreementKind,
+  type AgreementReport,
+  type AgreementRun,
+} from './agreement.js';
+export { checkSpecs, runCheckSpec, type CheckSpec } from './check-cases.js';
+export { agreementSpecs, runAgreementSpec, type AgreementSpec } from './agreement-cases.js';
+export { gradCheckAll, type GradCheckRow, type GradCheckAllOptions } from './grad-check-all.js';

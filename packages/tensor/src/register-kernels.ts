@@ -4,25 +4,39 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+import { sliceConfig } from './kernels/slice.js';
 import { rememberStock } from './kernels/wasm-ops.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
 export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
-export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [batchMatMulConfig, conv2dBackpropInputConfig];
+export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [batchMatMulConfig, conv2dBackpropInputConfig, sliceConfig];
 
-let registered = false;
+let enabled = false;
 
+/** Installs Backprop's WASM kernels (done once on import of `@backprop/tensor`). */
 export function registerTrainingKernels(): void {
-  if (registered) return;
-  registered = true;
+  setTrainingKernels(true);
+}
+
+/**
+ * Switches between Backprop's WASM kernels and stock tfjs-backend-wasm (for benchmarks and
+ * comparisons). With them off, conv training fails as it does with stock tfjs.
+ */
+export function setTrainingKernels(on: boolean): void {
+  if (on === enabled) return;
+  enabled = on;
   for (const config of addedKernels) {
-    if (getKernel(config.kernelName, 'wasm') == null) registerKernel(config);
+    const present = getKernel(config.kernelName, 'wasm') != null;
+    if (on && !present) registerKernel(config);
+    if (!on && present) unregisterKernel(config.kernelName, 'wasm');
   }
   for (const config of fastPathKernels) {
     const stock = rememberStock(config.kernelName);
-    if (stock == null) throw new Error(`registerTrainingKernels: stock WASM kernel '${config.kernelName}' not found`);
+    if (stock == null) throw new Error(`setTrainingKernels: stock WASM kernel '${config.kernelName}' not found`);
     unregisterKernel(config.kernelName, 'wasm');
-    registerKernel({ ...stock, kernelFunc: config.kernelFunc });
+    registerKernel(on ? { ...stock, kernelFunc: config.kernelFunc } : stock);
   }
 }
+
+export const trainingKernelsEnabled = (): boolean => enabled;

@@ -1,52 +1,69 @@
 // Conv2DBackpropFilter (dW of a conv), missing from tfjs-backend-wasm, as one GEMM:
 //   dW[kh,kw,ci,co] = Σ_{n,oh,ow} xPadded[n, oh·s + kh, ow·s + kw, ci] · dy[n,oh,ow,co]
-// im2col gathers the KH·KW shifted windows of x side by side, P: [M, KH·KW·Cin] with
-// M = N·OH·OW; then dWᵀ = dyᵀ·P ([Cout, M]·[M, KH·KW·Cin]) runs on XNNPACK's GEMM, and a small
-// transpose gives [KH·KW·Cin, Cout] = [KH,KW,Cin,Cout]. The same FLOPs as the forward conv.
+// Each filter tap (kh, kw) needs one GEMM, dW[kh,kw]ᵀ = dyᵀ·window ([Cout, M]·[M, Cin]), on
+// XNNPACK; the KH·KW results [Cout, Cin] stack and transpose to [KH,KW,Cin,Cout]. The same FLOPs
+// as the forward conv.
+//
+// Stride 1 gathers nothing: flatten padded x to [N·Hp·Wp, Cin] and place dy on the same Hp×Wp
+// grid (zero-padded bottom/right). Tap (kh, kw) is then the row shift kh·Wp + kw of x — a
+// zero-copy view of the WASM heap. The zero rows of dy cancel the positions that wrap across
+// rows or images, at the cost of (Hp·Wp)/(OH·OW) more GEMM work (13% at 32×32, 3×3).
+// Strides > 1 gather each tap's window with StridedSlice instead.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGeometry, shape4, type ConvGeometry } from './conv-geometry.js';
-import { free, matMul, pad, reshape, run, transpose } from './wasm-ops.js';
+import { free, freeView, matMul, padHW, reshape, rowView, run, transpose } from './wasm-ops.js';
 
 const OP = 'Conv2DBackpropFilter';
 
-/** The window of x that filter tap (kh, kw) sees: [N, OH, OW, Cin]. */
-function tapWindow(backend: BackendWasm, xPadded: TensorInfo, g: ConvGeometry, kh: number, kw: number): TensorInfo {
-  const end = [g.batch, kh + (g.outHeight - 1) * g.strideHeight + 1, kw + (g.outWidth - 1) * g.strideWidth + 1, g.inChannels];
-  if (g.strideHeight === 1 && g.strideWidth === 1) {
-    return run(backend, 'Slice', { x: xPadded }, { begin: [0, kh, kw, 0], size: [g.batch, g.outHeight, g.outWidth, g.inChannels] });
+/** Per-tap [Cout, Cin] products for stride 1, from row-shifted views of x (see the file comment). */
+function stride1TapProducts(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo[] {
+  const [n, hp, wp] = xPadded.shape as [number, number, number, number];
+  const positions = n * hp * wp;
+  const length = positions - ((g.filterHeight - 1) * wp + g.filterWidth - 1);
+  const xRows = reshape(backend, xPadded, [positions, g.inChannels]);
+  const dyGrid = padHW(backend, dy, 0, hp - g.outHeight, 0, wp - g.outWidth);
+  const dyRows = reshape(backend, dyGrid, [positions, g.outChannels]);
+  const dyHead = rowView(backend, dyRows, 0, length);
+  const dyT = transpose(backend, dyHead, [1, 0]); // [Cout, length]
+  freeView(backend, dyHead);
+  const products: TensorInfo[] = [];
+  for (let kh = 0; kh < g.filterHeight; kh++) {
+    for (let kw = 0; kw < g.filterWidth; kw++) {
+      const window = rowView(backend, xRows, kh * wp + kw, length);
+      products.push(matMul(backend, dyT, window));
+      freeView(backend, window);
+    }
   }
-  return run(backend, 'StridedSlice', { x: xPadded }, {
-    begin: [0, kh, kw, 0],
-    end,
-    strides: [1, g.strideHeight, g.strideWidth, 1],
-    beginMask: 0,
-    endMask: 0,
-    ellipsisMask: 0,
-    newAxisMask: 0,
-    shrinkAxisMask: 0,
-  });
+  free(backend, xRows, dyGrid, dyRows, dyT);
+  return products;
 }
 
-/** P: [M, KH·KW·Cin], column (kh·KW + kw)·Cin + ci. */
-function im2col(backend: BackendWasm, x: TensorInfo, g: ConvGeometry): TensorInfo {
+/** Per-tap [Cout, Cin] products for strides > 1, windows gathered with StridedSlice. */
+function stridedTapProducts(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo[] {
   const m = g.batch * g.outHeight * g.outWidth;
-  const oneByOne = g.filterHeight === 1 && g.filterWidth === 1;
-  const padded = g.padTop + g.padBottom + g.padLeft + g.padRight > 0;
-  if (oneByOne && !padded && g.strideHeight === 1 && g.strideWidth === 1) return reshape(backend, x, [m, g.inChannels]);
-  const xPadded = padded
-    ? pad(backend, x, [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]])
-    : x;
-  const windows: TensorInfo[] = [];
+  const dyFlat = reshape(backend, dy, [m, g.outChannels]);
+  const dyT = transpose(backend, dyFlat, [1, 0]);
+  const products: TensorInfo[] = [];
   for (let kh = 0; kh < g.filterHeight; kh++) {
-    for (let kw = 0; kw < g.filterWidth; kw++) windows.push(tapWindow(backend, xPadded, g, kh, kw));
+    for (let kw = 0; kw < g.filterWidth; kw++) {
+      const window = run(backend, 'StridedSlice', { x: xPadded }, {
+        begin: [0, kh, kw, 0],
+        end: [g.batch, kh + (g.outHeight - 1) * g.strideHeight + 1, kw + (g.outWidth - 1) * g.strideWidth + 1, g.inChannels],
+        strides: [1, g.strideHeight, g.strideWidth, 1],
+        beginMask: 0,
+        endMask: 0,
+        ellipsisMask: 0,
+        newAxisMask: 0,
+        shrinkAxisMask: 0,
+      });
+      const rows = reshape(backend, window, [m, g.inChannels]);
+      products.push(matMul(backend, dyT, rows));
+      free(backend, window, rows);
+    }
   }
-  const stacked = windows.length === 1 ? windows[0]! : run(backend, 'Concat', windows as unknown as Record<string, TensorInfo>, { axis: 3 });
-  const patches = reshape(backend, stacked, [m, g.filterHeight * g.filterWidth * g.inChannels]);
-  if (windows.length > 1) free(backend, ...windows, stacked);
-  else free(backend, stacked);
-  if (xPadded !== x) free(backend, xPadded);
-  return patches;
+  free(backend, dyFlat, dyT);
+  return products;
 }
 
 const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -59,14 +76,17 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     throw new Error(`${OP}: dy must have shape [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}], got [${dyShape.join(', ')}]`);
   }
   if (g.dilated) throw new Error(`${OP}: dilations other than 1 are not supported on WASM`);
-  const m = g.batch * g.outHeight * g.outWidth;
-  const patches = im2col(wasm, x, g);
-  const dyFlat = reshape(wasm, dy, [m, g.outChannels]);
-  const dyT = transpose(wasm, dyFlat, [1, 0]);
-  const dWT = matMul(wasm, dyT, patches); // [Cout, KH·KW·Cin]
-  const dW = transpose(wasm, dWT, [1, 0]);
+  const padded = g.padTop + g.padBottom + g.padLeft + g.padRight > 0;
+  const xPadded = padded ? padHW(wasm, x, g.padTop, g.padBottom, g.padLeft, g.padRight) : x;
+  const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
+  const products = (stride1 ? stride1TapProducts : stridedTapProducts)(wasm, xPadded, dy, g);
+  if (xPadded !== x) free(wasm, xPadded);
+  const taps = g.filterHeight * g.filterWidth;
+  const stacked = taps === 1 ? products[0]! : run(wasm, 'Concat', products as unknown as Record<string, TensorInfo>, { axis: 0 });
+  const stacked3 = reshape(wasm, stacked, [taps, g.outChannels, g.inChannels]);
+  const dW = transpose(wasm, stacked3, [0, 2, 1]); // [taps, Cin, Cout]
   const out = reshape(wasm, dW, filterShape);
-  free(wasm, patches, dyFlat, dyT, dWT, dW);
+  free(wasm, stacked, stacked3, dW, ...(taps > 1 ? products : []));
   return out;
 };
 

@@ -101,6 +101,20 @@ describe('BatchMatMul', () => {
   });
 });
 
+describe('Slice', () => {
+  const cases: Array<[number[], number[], number[]]> = [
+    [[37, 53], [3, 5], [20, 40]],
+    [[4, 9, 7], [1, 2, 3], [2, 5, 4]],
+    [[3, 6, 6, 5], [1, 1, 2, 0], [2, 4, 3, 5]],
+    [[2, 3, 4, 5, 6], [1, 0, 1, 2, 3], [1, 3, 2, 3, 2]],
+    [[100, 8], [10, 0], [50, 8]],
+  ];
+  it.each(cases)('shape %j begin %j size %j matches tfjs-backend-cpu', async (shape, begin, sz) => {
+    const x = normal(size(shape), 11);
+    expect(await compare(() => tf.slice(tf.tensor(x, shape), begin, sz))).toBe(0);
+  });
+});
+
 describe('leaks', () => {
   it('repeated kernel calls leave tf.memory().numTensors unchanged', async () => {
     await tf.setBackend('wasm');
@@ -114,6 +128,7 @@ describe('leaks', () => {
         tf.conv2dTranspose(dy, w, [2, 8, 8, 4], 2, 'same');
         tf.matMul(a, a, true, false);
         tf.matMul(a, a, false, true);
+        tf.slice(x, [0, 1, 2, 0], [1, 4, 4, 2]);
       });
     step();
     const tensors = tf.memory().numTensors;

@@ -1,0 +1,121 @@
+// Kernel benchmark (issue: Workspace and @backprop/tensor). GFLOP/s of each Backprop WASM fast
+// path against the stock tfjs-backend-wasm kernel and tfjs-backend-cpu, on the shapes of the
+// reference MLP (3072-100-10, batch 200) and ConvNet (batch 32), in one run.
+import os from 'node:os';
+import { initBackend, Rng, setTrainingKernels, tf } from '@backprop/tensor';
+import { gflops, markdownTable, time } from './timing.js';
+
+type Backend = 'fast' | 'stock' | 'cpu';
+
+interface Workload {
+  name: string;
+  kernel: string;
+  flop: number;
+  /** Batch scale for tfjs-backend-cpu, whose JS kernels would take minutes at full size. */
+  cpuScale: number;
+  make: (scale: number) => { inputs: tf.NamedTensorMap; attrs: Record<string, unknown> };
+}
+
+const rng = new Rng(7);
+const rand = (shape: number[]) => tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))), shape);
+
+function matMulWorkload(name: string, m: number, k: number, n: number, ta: boolean, tb: boolean): Workload {
+  return {
+    name,
+    kernel: 'BatchMatMul',
+    flop: 2 * m * k * n,
+    cpuScale: 1,
+    make: () => ({
+      inputs: { a: rand(ta ? [k, m] : [m, k]), b: rand(tb ? [n, k] : [k, n]) },
+      attrs: { transposeA: ta, transposeB: tb },
+    }),
+  };
+}
+
+function convWorkloads(label: string, batch: number, size: number, inC: number, outC: number, k: number): Workload[] {
+  const flopPerImage = 2 * size * size * inC * outC * k * k;
+  const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined };
+  const cpuScale = 1 / 8;
+  const n = (scale: number) => Math.max(1, Math.round(batch * scale));
+  return [
+    {
+      name: `${label} forward`,
+      kernel: 'Conv2D',
+      flop: flopPerImage * batch,
+      cpuScale,
+      make: (s) => ({ inputs: { x: rand([n(s), size, size, inC]), filter: rand([k, k, inC, outC]) }, attrs }),
+    },
+    {
+      name: `${label} backprop input`,
+      kernel: 'Conv2DBackpropInput',
+      flop: flopPerImage * batch,
+      cpuScale,
+      make: (s) => ({
+        inputs: { dy: rand([n(s), size, size, outC]), filter: rand([k, k, inC, outC]) },
+        attrs: { ...attrs, inputShape: [n(s), size, size, inC] },
+      }),
+    },
+    {
+      name: `${label} backprop filter`,
+      kernel: 'Conv2DBackpropFilter',
+      flop: flopPerImage * batch,
+      cpuScale,
+      make: (s) => ({
+        inputs: { x: rand([n(s), size, size, inC]), dy: rand([n(s), size, size, outC]) },
+        attrs: { ...attrs, filterShape: [k, k, inC, outC] },
+      }),
+    },
+  ];
+}
+
+export const kernelWorkloads = (quick: boolean): Workload[] => [
+  matMulWorkload('MLP fwd x·Wᵀ [200×3072]·[100×3072]ᵀ', 200, 3072, 100, false, true),
+  matMulWorkload('MLP dW dyᵀ·x [200×100]ᵀ·[200×3072]', 100, 200, 3072, true, false),
+  matMulWorkload('MLP dx dy·W [200×100]·[100×3072]', 200, 100, 3072, false, false),
+  matMulWorkload('square 512 Aᵀ·Bᵀ', 512, 512, 512, true, true),
+  ...convWorkloads('conv3×3 64→64 32×32 b32', 32, 32, 64, 64, 3),
+  ...(quick ? [] : convWorkloads('conv3×3 128→128 16×16 b32', 32, 16, 128, 128, 3)),
+  ...(quick ? [] : convWorkloads('conv3×3 256→256 8×8 b32', 32, 8, 256, 256, 3)),
+  ...convWorkloads('conv3×3 512→512 4×4 b32', 32, 4, 512, 512, 3),
+  ...(quick ? [] : convWorkloads('conv1×1 64→128 32×32 b32', 32, 32, 64, 128, 1)),
+];
+
+async function measure(w: Workload, backend: Backend): Promise<number | null> {
+  await tf.setBackend(backend === 'cpu' ? 'cpu' : 'wasm');
+  setTrainingKernels(backend !== 'stock');
+  if (tf.getKernel(w.kernel, tf.getBackend()) == null) return null;
+  const scale = backend === 'cpu' ? w.cpuScale : 1;
+  const { inputs, attrs } = w.make(scale);
+  const run = () => {
+    const out = tf.engine().runKernel(w.kernel, inputs, attrs as never) as tf.Tensor;
+    out.dataSync();
+    out.dispose();
+  };
+  const t = time(run, backend === 'cpu' ? { warmup: 1, reps: 3, maxMs: 8000 } : { warmup: 2, reps: 5 });
+  tf.dispose(Object.values(inputs));
+  setTrainingKernels(true);
+  return gflops(w.flop * scale, t.medianMs);
+}
+
+export async function runKernelBench(quick = false): Promise<string> {
+  await initBackend();
+  const rows: string[][] = [];
+  const fmt = (v: number | null) => (v == null ? 'no kernel' : v.toFixed(2));
+  const ratio = (a: number | null, b: number | null) => (a == null || b == null ? '—' : `${(a / b).toFixed(1)}×`);
+  let forward: number | null = null;
+  for (const w of kernelWorkloads(quick)) {
+    const fast = await measure(w, 'fast');
+    const stock = await measure(w, 'stock');
+    const cpu = await measure(w, 'cpu');
+    if (w.kernel === 'Conv2D') forward = fast;
+    const note = w.kernel === 'Conv2DBackpropFilter' && fast != null && forward != null ? ` (${Math.round((100 * fast) / forward)}% of forward)` : '';
+    rows.push([w.name, w.kernel, fmt(fast) + note, fmt(stock), fmt(cpu), ratio(fast, stock), ratio(fast, cpu)]);
+    console.error(`  ${rows[rows.length - 1]!.join(' | ')}`);
+  }
+  const header = ['workload', 'kernel', 'Backprop WASM GFLOP/s', 'stock WASM GFLOP/s', 'tfjs-cpu GFLOP/s', 'vs stock', 'vs cpu'];
+  return `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, WASM SIMD, 1 thread\n\n${markdownTable(header, rows)}`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await runKernelBench(process.argv.includes('--quick')));
+}

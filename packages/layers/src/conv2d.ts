@@ -1,0 +1,62 @@
+// torch.nn.Conv2d on NHWC activations. The weight lives in tfjs's [kh, kw, in, out] layout (what
+// tf.conv2d takes, no transpose per step) and is saved and loaded as PyTorch's [out, in, kh, kw].
+import { type Rng, tf } from '@backprop/tensor';
+import { expectRank, pair, positiveInt, shapeStr } from './errors.js';
+import { defaultRng, kaimingUniformValues, variableFrom } from './init.js';
+import { Module } from './module.js';
+import { fromTorchLayout } from './torch-layout.js';
+
+export interface Conv2dOptions {
+  stride?: number | [number, number];
+  /** Zero padding on each side (PyTorch's integer `padding`). */
+  padding?: number | [number, number];
+  bias?: boolean;
+  rng?: Rng;
+}
+
+export class Conv2d extends Module {
+  /** [kh, kw, in, out] (tfjs layout). */
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number, number],
+    { stride = 1, padding = 0, bias = true, rng = defaultRng() }: Conv2dOptions = {},
+  ) {
+    super();
+    positiveInt(inChannels, 'Conv2d', 'inChannels');
+    positiveInt(outChannels, 'Conv2d', 'outChannels');
+    this.kernelSize = pair(kernelSize, 'Conv2d', 'kernelSize');
+    this.stride = pair(stride, 'Conv2d', 'stride');
+    this.padding = pair(padding, 'Conv2d', 'padding', 0);
+    const [kh, kw] = this.kernelSize;
+    const fanIn = inChannels * kh * kw;
+    // Drawn in PyTorch's [out, in, kh, kw] order, so a seed means the same filters in both layouts.
+    const hwio = tf.tidy(() => fromTorchLayout(tf.tensor(kaimingUniformValues(outChannels * fanIn, fanIn, rng), [outChannels, inChannels, kh, kw]), 'conv2d-hwio'));
+    this.weight = this.registerParameter('weight', tf.variable(hwio, true), 'conv2d-hwio');
+    hwio.dispose();
+    this.bias = bias ? this.registerParameter('bias', variableFrom(kaimingUniformValues(outChannels, fanIn, rng), [outChannels])) : null;
+  }
+
+  /** tfjs's pad argument: a number when symmetric, else explicit NHWC padding. */
+  private padArg(): number | [[number, number], [number, number], [number, number], [number, number]] {
+    const [ph, pw] = this.padding;
+    return ph === pw ? ph : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    expectRank(x, 4, 'Conv2d.forward', `NHWC [N, H, W, ${this.inChannels}]`);
+    if (x.shape[3] !== this.inChannels) {
+      throw new Error(`Conv2d.forward: x must have shape [N, H, W, ${this.inChannels}] (NHWC), got ${shapeStr(x.shape)}`);
+    }
+    const x4 = x as tf.Tensor4D;
+    const filter = this.weight as unknown as tf.Tensor4D;
+    // The fused op adds the bias inside the conv kernel; its gradient gives the bias gradient.
+    return tf.fused.conv2d({ x: x4, filter, strides: this.stride, pad: this.padArg(), bias: this.bias ?? undefined });
+  }
+}

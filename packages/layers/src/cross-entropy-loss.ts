@@ -1,0 +1,47 @@
+// torch.nn.CrossEntropyLoss on logits: log-softmax and negative log-likelihood in one, for class
+// indices ([N] int labels) or class probabilities / one-hot rows ([N, C] floats).
+import { tf } from '@backprop/tensor';
+import { shapeStr } from './errors.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export type Target = tf.Tensor | ArrayLike<number>;
+
+export class CrossEntropyLoss {
+  constructor(readonly options: { reduction?: Reduction } = {}) {
+    const r = options.reduction ?? 'mean';
+    if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new Error(`CrossEntropyLoss: reduction must be 'mean', 'sum' or 'none', got '${String(r)}'`);
+  }
+
+  /** Loss of `logits` [N, C] against `target`: class indices [N] or probabilities [N, C]. */
+  forward(logits: tf.Tensor, target: Target): tf.Tensor {
+    if (logits.rank !== 2) throw new Error(`CrossEntropyLoss.forward: logits must have shape [N, C], got ${shapeStr(logits.shape)}`);
+    const [n, c] = logits.shape as [number, number];
+    return tf.tidy(() => {
+      const probs = targetProbabilities(target, n, c);
+      const perSample = tf.neg(tf.sum(tf.mul(probs, tf.logSoftmax(logits)), 1));
+      const reduction = this.options.reduction ?? 'mean';
+      if (reduction === 'none') return perSample;
+      return reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample);
+    });
+  }
+}
+
+function targetProbabilities(target: Target, n: number, c: number): tf.Tensor {
+  const t = target instanceof tf.Tensor ? target : tf.tensor1d(Array.from(target), 'int32');
+  if (t.rank === 2) {
+    if (t.shape[0] !== n || t.shape[1] !== c) throw new Error(`CrossEntropyLoss.forward: target must have shape [${n}] or [${n}, ${c}], got ${shapeStr(t.shape)}`);
+    return tf.cast(t, 'float32');
+  }
+  if (t.rank !== 1 || t.shape[0] !== n) throw new Error(`CrossEntropyLoss.forward: target must have shape [${n}] or [${n}, ${c}], got ${shapeStr(t.shape)}`);
+  if (t.dtype !== 'int32') throw new Error(`CrossEntropyLoss.forward: class-index target must be int32, got ${t.dtype}`);
+  // Out-of-range labels would silently give a zero row in oneHot; PyTorch raises, so do we.
+  const labels = t.dataSync();
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (!(y >= 0 && y < c)) throw new Error(`CrossEntropyLoss.forward: target[${i}] must be a class index in [0, ${c}), got ${y}`);
+  }
+  // int32 one-hot, then cast: tfjs-backend-wasm 4.22's OneHot ignores its dtype attribute and
+  // writes int32 bits into a tensor labelled float32.
+  return tf.cast(tf.oneHot(t as tf.Tensor1D, c), 'float32');
+}

@@ -1,0 +1,39 @@
+// torch.nn.Linear: y = x·Wᵀ + b with W stored as PyTorch's [out, in].
+import { type Rng, tf } from '@backprop/tensor';
+import { expectLastDim, expectRank, positiveInt } from './errors.js';
+import { defaultRng, kaimingUniformValues, variableFrom } from './init.js';
+import { Module } from './module.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  /** Generator for the initial weights; defaults to the global one (`manualSeed`). */
+  rng?: Rng;
+}
+
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    { bias = true, rng = defaultRng() }: LinearOptions = {},
+  ) {
+    super();
+    positiveInt(inFeatures, 'Linear', 'inFeatures');
+    positiveInt(outFeatures, 'Linear', 'outFeatures');
+    // Same draw order as PyTorch's reset_parameters: weight, then bias.
+    this.weight = this.registerParameter('weight', variableFrom(kaimingUniformValues(outFeatures * inFeatures, inFeatures, rng), [outFeatures, inFeatures]));
+    this.bias = bias ? this.registerParameter('bias', variableFrom(kaimingUniformValues(outFeatures, inFeatures, rng), [outFeatures])) : null;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    expectRank(x, 2, 'Linear.forward', `[N, ${this.inFeatures}]`);
+    expectLastDim(x, this.inFeatures, 'Linear.forward', `[N, ${this.inFeatures}]`);
+    return tf.tidy(() => {
+      // transposeB hits Backprop's fast BatchMatMul path on WASM.
+      const y = tf.matMul(x, this.weight, false, true);
+      return this.bias ? tf.add(y, this.bias) : y;
+    });
+  }
+}

@@ -1,0 +1,98 @@
+// The original assignment's gradient tests, ported (SPEC Part 1 and Part 3), in float64 at their
+// original tolerances, 10 seeded random shapes each; and gradCheck itself must catch a wrong backward.
+import { Rng } from '@backprop/tensor';
+import { describe, expect, it } from 'vitest';
+import { checkSpecs, normalF64, runCheckSpec } from './check-cases.js';
+import { ELU } from './elu.js';
+import { f64Ops } from './f64-ops.js';
+import { F64Tensor } from './f64-tensor.js';
+import { checkGradients, gradCheck, layerDifferentiable, relError } from './grad-check.js';
+import { LayerNorm } from './layer-norm.js';
+import { Linear } from './linear.js';
+
+const spec = (module: string) => checkSpecs.find((s) => s.module === module)!;
+
+describe('SPEC gradient checks, float64, 10 seeded shapes each', () => {
+  it.each([
+    ['Linear', ['x', 'weight', 'bias'], 1e-5],
+    ['ELU', ['x'], 1e-6],
+    ['Softmax', ['x'], 1e-5],
+    ['CrossEntropy', ['x'], 1e-5],
+  ] as const)('%s: relative error below the original tolerance', (module, names, tolerance) => {
+    const cases = runCheckSpec(spec(module));
+    expect(cases).toHaveLength(10);
+    for (const reports of cases) {
+      expect(reports.map((r) => r.name)).toEqual(names);
+      for (const r of reports) {
+        expect(r.tolerance).toBe(tolerance);
+        expect(r.maxRelError, `${module} ${r.name}`).toBeLessThan(tolerance);
+        expect(r.pass).toBe(true);
+      }
+    }
+  });
+
+  it.each(['LayerNorm (γ = 1)', 'LayerNorm (γ = √(10·arange(n)))'])('%s: full Jacobian passes torch.autograd.gradcheck rule (eps 1e-6, atol 1e-5, rtol 1e-3)', (module) => {
+    for (const reports of runCheckSpec(spec(module))) {
+      expect(reports.map((r) => r.name)).toEqual(['x', 'gamma', 'beta']);
+      for (const r of reports) expect(r.pass, `${r.name}: rel ${r.maxRelError}, abs ${r.maxAbsError}`).toBe(true);
+    }
+  });
+
+  it.each(['Tanh', 'ReLU', 'SoftmaxCrossEntropy', 'MLP + CrossEntropy'])('%s (added here, same rule) passes', (module) => {
+    for (const reports of runCheckSpec(spec(module))) for (const r of reports) expect(r.pass, `${module} ${r.name} ${r.maxRelError}`).toBe(true);
+  });
+});
+
+describe('gradCheck', () => {
+  it('catches a wrong backward (ELU with the slope of eˣ off by 1%)', () => {
+    class BadELU extends ELU<F64Tensor> {
+      protected override gradient(dout: F64Tensor, saved: F64Tensor[]): F64Tensor {
+        return f64Ops.mul(super.gradient(dout, saved), 1.01);
+      }
+    }
+    const x = normalF64(new Rng(1), [4, 5]);
+    const [report] = gradCheck(new BadELU(1, { ops: f64Ops }), [x], { tolerance: 1e-6 });
+    expect(report!.pass).toBe(false);
+    expect(report!.maxRelError).toBeGreaterThan(4e-3);
+  });
+
+  it('catches a LayerNorm backward that drops the mean-of-g term, in Jacobian mode', () => {
+    class BadLayerNorm extends LayerNorm<F64Tensor> {
+      override backward(dout: F64Tensor): F64Tensor {
+        return f64Ops.add(super.backward(dout), f64Ops.mul(f64Ops.mean(dout, 1, true), 0.1));
+      }
+    }
+    const x = normalF64(new Rng(2), [4, 6], 10, 2);
+    const reports = checkGradients(layerDifferentiable(new BadLayerNorm(6, 1e-5, { ops: f64Ops }), x), { mode: 'jacobian', h: 1e-6, atol: 1e-5, rtol: 1e-3 });
+    expect(reports.find((r) => r.name === 'x')!.pass).toBe(false);
+    expect(reports.find((r) => r.name === 'gamma')!.pass).toBe(true);
+  });
+
+  it('restores every perturbed value', () => {
+    const x = normalF64(new Rng(3), [3, 4]);
+    const layer = new Linear<F64Tensor>(4, 2, { ops: f64Ops });
+    const [xBefore, wBefore] = [x.data.slice(), layer.params.weight.data.slice()];
+    gradCheck(layer, [x]);
+    expect([...x.data]).toEqual([...xBefore]);
+    expect([...layer.params.weight.data]).toEqual([...wBefore]);
+  });
+
+  it('reports without pass when no tolerance is given, and checks input arity', () => {
+    const [r] = gradCheck(new ELU<F64Tensor>(1, { ops: f64Ops }), [normalF64(new Rng(4), [2, 3])]);
+    expect(r!.pass).toBeUndefined();
+    expect(r!.maxRelError).toBeLessThan(1e-6);
+    expect(() => gradCheck(new ELU<F64Tensor>(1, { ops: f64Ops }), [])).toThrow('inputs must be [x]');
+  });
+
+  it('relError is max |a−b| / max(1e-8, |a|+|b|)', () => {
+    expect(relError([1, 0], [1.1, 0])).toBeCloseTo(0.1 / 2.1, 15);
+    expect(relError([1e-9], [0])).toBeCloseTo(0.1, 15);
+    expect(relError([Number.NaN], [1])).toBe(Infinity);
+  });
+
+  it('F64Tensor inputs of a loss are [x, targets]', () => {
+    expect(() => gradCheck(new (class extends ELU<F64Tensor> {})(1, { ops: f64Ops }), [F64Tensor.zeros([1, 1]), F64Tensor.zeros([1, 1])])).toThrow(
+      'inputs must be [x], got 2 arrays',
+    );
+  });
+});
