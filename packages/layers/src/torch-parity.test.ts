@@ -16,7 +16,7 @@ import { fixturesDir, floats, get, l2, labels, nhwcInput, readFixture, relToMax,
 import { hashState } from './testing/hash-weights.js';
 
 beforeAll(async () => {
-  await initBackend(process.env.DBG_CPU ? { backend: 'cpu' } : {});
+  await initBackend();
 });
 
 interface ModeResult {
@@ -56,14 +56,19 @@ function compareMode(model: Module, expected: SafetensorsFile, mode: 'train' | '
   expect(relToMax([r.loss], floats(get(expected, `${mode}.loss`))), `${mode} loss`).toBeLessThan(1e-4);
   const names = model.namedParameters().map(([n]) => n);
   expect(names.length).toBeGreaterThan(0);
-  if (process.env.DBG) for (const name of names) {
-    const g = r.grads.get(name)!;
-    console.log(mode, name, relToMax(sample(g, maxSamples), floats(get(expected, `${mode}.grad.${name}`))), l2(g), floats(get(expected, `${mode}.gradnorm.${name}`))[0]);
-  }
+  const expectedNorm = (name: string) => floats(get(expected, `${mode}.gradnorm.${name}`))[0]!;
+  const largest = Math.max(...names.map(expectedNorm));
   for (const name of names) {
     const g = r.grads.get(name)!;
+    // A conv bias right before a train-mode BatchNorm has a zero gradient in exact arithmetic
+    // (BN subtracts any per-channel shift); PyTorch's is rounding noise, so relative errors are
+    // meaningless there: both must be zero up to rounding instead.
+    if (expectedNorm(name) < 1e-5 * largest) {
+      expect(l2(g), `${mode} grad ${name} (zero in exact arithmetic)`).toBeLessThan(1e-5 * largest);
+      continue;
+    }
     expect(relToMax(sample(g, maxSamples), floats(get(expected, `${mode}.grad.${name}`))), `${mode} grad ${name}`).toBeLessThan(1e-3);
-    expect(relToMax([l2(g)], floats(get(expected, `${mode}.gradnorm.${name}`))), `${mode} grad norm ${name}`).toBeLessThan(1e-3);
+    expect(relToMax([l2(g)], [expectedNorm(name)]), `${mode} grad norm ${name}`).toBeLessThan(1e-3);
   }
   // Train mode moved the running statistics (unbiased variance, momentum 0.1, +1 batch); eval did not.
   for (const [name, values] of r.buffers) {

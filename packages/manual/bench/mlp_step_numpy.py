@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """One training step of the manual MLP in NumPy, hand-written backprop as in the original
 assignment (SPEC Part 1: 3072-100-10, ELU, batch 200, softmax + cross-entropy, plain SGD).
-Prints one JSON line with the median step time. Used by mlp-step.ts.
+Prints one JSON line: the median step time and every sample. Used by mlp-step.ts.
 
     /usr/bin/python3 mlp_step_numpy.py [--dtype float32|float64] [--first-dx] [--reps 20]
 
@@ -97,5 +97,5 @@ for _ in range(args.reps):
     t0 = time.perf_counter()
     step()
     times.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"median_ms": float(np.median(times)), "reps": args.reps, "dtype": args.dtype, "first_dx": args.first_dx,
-                  "numpy": np.__version__}))
+print(json.dumps({"median_ms": float(np.median(times)), "samples_ms": times, "reps": args.reps, "dtype": args.dtype,
+                  "first_dx": args.first_dx, "numpy": np.__version__}))

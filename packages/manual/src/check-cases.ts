@@ -49,7 +49,7 @@ const vjp = 'float64 central differences, h = 1e-5';
 const activationSpec = (module: string, make: () => ELU<F64Tensor> | Tanh<F64Tensor> | ReLU<F64Tensor> | Softmax<F64Tensor>, tolerance: number, original: boolean): CheckSpec => ({
   module,
   check: vjp,
-  tolerance: `rel < ${tolerance}`,
+  tolerance: `rel < ${tolerance.toExponential(0)}`,
   original,
   run(rng) {
     const x = normalF64(rng, layerShape(rng));

@@ -30,6 +30,9 @@ export class CrossEntropy<T = tf.Tensor> implements Loss<T> {
     return ops.tidy(() => ops.div(ops.div(targets, probs), -n));
   }
 
+  /** Nothing is cached: backward takes its inputs again. */
+  releaseCache(): void {}
+
   dispose(): void {}
 
   private check(method: string, probs: T, targets: T): number {

@@ -29,14 +29,15 @@ export interface GradCheckAllOptions {
   seed?: number;
   /** Also compare the float32 tfjs path with float64 (needs `initBackend()` first). Default true. */
   float32?: boolean;
-  /** Only modules whose name includes this text. */
-  filter?: string;
+  /** Only modules whose name includes this text (any of these texts), case-insensitive. */
+  filter?: string | readonly string[];
 }
 
 /** Runs the checks and returns one row per (module, input/param). */
 export function gradCheckAll({ seed = 42, float32 = true, filter }: GradCheckAllOptions = {}): GradCheckRow[] {
   const rows: GradCheckRow[] = [];
-  const wanted = (module: string) => filter == null || module.toLowerCase().includes(filter.toLowerCase());
+  const texts = filter == null ? null : (typeof filter === 'string' ? [filter] : filter).map((f) => f.toLowerCase());
+  const wanted = (module: string) => texts == null || texts.some((f) => module.toLowerCase().includes(f));
   const merge = (row: GradCheckRow) => {
     const same = rows.find((r) => r.module === row.module && r.name === row.name && r.check === row.check);
     if (same == null) return void rows.push(row);
@@ -64,7 +65,7 @@ export function gradCheckAll({ seed = 42, float32 = true, filter }: GradCheckAll
             // The pass rule is scale-relative: elementwise relative error is meaningless for
             // entries that cancel to ~0, where float32 keeps only absolute accuracy.
             maxRelError: r.maxScaledError,
-            tolerance: `max|a−b|/max|b| < ${r.tolerance}`,
+            tolerance: `max|a−b|/max|b| < ${r.tolerance.toExponential(0)}`,
             pass: r.pass,
             original: false,
           });

@@ -13,6 +13,7 @@ import type { Ops } from './ops.js';
 import { SGD } from './sgd.js';
 import { SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { Tanh } from './tanh.js';
+import { tfOps } from './tf-ops.js';
 import { accuracy, evaluate, predict, trainStep } from './train-step.js';
 
 beforeAll(async () => {
@@ -113,7 +114,7 @@ describe('MLP', () => {
     const classes = predict(model, xt);
     const probs = model.forward(xt);
     model.releaseCache();
-    expect(accuracy(tfOps(), probs, tt)).toBe(end.accuracy);
+    expect(accuracy(tfOps, probs, tt)).toBe(end.accuracy);
     expect(classes.length).toBe(256);
     model.dispose();
     tf.dispose([x, t, xt, tt, probs]);
@@ -134,7 +135,7 @@ describe('MLP', () => {
       return { losses, weights };
     };
     for (const makeLoss of [<T>(ops: Ops<T>) => new CrossEntropy<T>({ ops }), <T>(ops: Ops<T>) => new SoftmaxCrossEntropy<T>({ ops })]) {
-      const a = run(tfOps(), makeLoss);
+      const a = run(tfOps, makeLoss);
       const b = run(f64Ops, makeLoss);
       a.losses.forEach((l, i) => expect(Math.abs(l - b.losses[i]!) / b.losses[i]!).toBeLessThan(1e-4));
       a.weights.forEach((w, i) => {
@@ -145,8 +146,3 @@ describe('MLP', () => {
     }
   });
 });
-
-import { tfOps as tfOpsValue } from './tf-ops.js';
-function tfOps(): Ops<tf.Tensor> {
-  return tfOpsValue;
-}

@@ -28,6 +28,8 @@ export interface Loss<T> {
   backward(x: T, targets: T): T;
   /** True when x is logits (fused softmax inside the loss), false when x is probabilities. */
   readonly takesLogits: boolean;
+  /** Frees what the last forward cached (when no backward will follow). */
+  releaseCache(): void;
   dispose(): void;
 }
 

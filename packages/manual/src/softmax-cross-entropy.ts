@@ -51,7 +51,8 @@ export class SoftmaxCrossEntropy<T = tf.Tensor> implements Loss<T> {
     this.releaseCache();
   }
 
-  private releaseCache(): void {
+  /** Frees the probabilities kept for backward (when no backward will follow). */
+  releaseCache(): void {
     if (this.cache != null) this.ops.dispose(this.cache.probs);
     this.cache = null;
   }

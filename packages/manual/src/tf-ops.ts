@@ -26,8 +26,9 @@ export const tfOps: Ops<tf.Tensor> = {
 
   tidy: <R extends Tidied<tf.Tensor>>(fn: () => R): R => tf.tidy(fn as () => tf.TensorContainer) as R,
   keep: (x) => tf.keep(x),
-  // A clone shares the buffer (reference counted), so caching costs no copy.
-  retain: (x) => tf.keep(tf.clone(x)),
+  // A new handle on the same buffer (reference counted): caching an input costs no copy.
+  // (tf.clone would do, but the WASM backend's Identity kernel copies the data.)
+  retain: (x) => tf.keep(tf.reshape(x, x.shape)),
   dispose: (x) => tf.dispose(x as tf.Tensor | tf.Tensor[]),
 
   add: (a, b) => tf.add(a, b),

@@ -65,7 +65,7 @@ export function evaluate<T>(model: MLP<T>, loss: Loss<T>, x: T, targets: T): { l
   const out = loss.takesLogits ? model.logits(x) : model.forward(x);
   model.releaseCache();
   const l = loss.forward(out, targets);
-  loss.dispose();
+  loss.releaseCache();
   const result = { loss: ops.toArray(l)[0]!, accuracy: accuracy(ops, out, targets) };
   ops.dispose([out, l]);
   return result;

@@ -1,0 +1,33 @@
+// From a data-set Batch (plain arrays) to tensors, and counting hits; shared by the adapters.
+import type { Batch } from '@backprop/data';
+import { tf } from '@backprop/tensor';
+
+/**
+ * x in the batch's shape; y one-hot float32 [N, K] (the manual modules' targets) or int32 class
+ * indices [N]. The caller disposes both.
+ */
+export function toTensors(batch: Batch, { oneHot }: { oneHot: boolean }): { x: tf.Tensor; y: tf.Tensor } {
+  const x = tf.tensor(batch.x, batch.xShape, 'float32');
+  let y: tf.Tensor;
+  if (oneHot) {
+    if (!(batch.y instanceof Float32Array) || batch.yShape.length !== 2) {
+      x.dispose();
+      throw new Error(`toTensors: one-hot targets need a data set made with oneHot: true, got y of shape [${batch.yShape.join(', ')}]`);
+    }
+    y = tf.tensor(batch.y, batch.yShape, 'float32');
+  } else {
+    y = tf.tensor1d(Int32Array.from(batch.labels), 'int32');
+  }
+  return { x, y };
+}
+
+/** How many rows of `scores` [N, K] have their arg-max at `labels[row]` (reads the scores once). */
+export function countCorrect(scores: tf.Tensor, labels: ArrayLike<number>): number {
+  const predicted = tf.argMax(scores, 1);
+  const p = predicted.dataSync();
+  predicted.dispose();
+  if (p.length !== labels.length) throw new Error(`countCorrect: ${p.length} predictions for ${labels.length} labels`);
+  let hits = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] === labels[i]) hits++;
+  return hits;
+}

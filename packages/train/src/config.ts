@@ -1,0 +1,94 @@
+// Everything that defines a training run, one field per knob, with what it means and its default.
+// A run is fully determined by its config and its data: same config, same data → same metrics.
+// Presets (presets.ts) are partial configs; the CLI's flags override single fields.
+
+export type ModelKind = 'manual-mlp' | 'mlp' | 'cnn';
+export type ActivationName = 'elu' | 'tanh' | 'relu';
+export type NormName = 'none' | 'batch' | 'layer';
+export type OptimizerName = 'sgd' | 'adam';
+export type NormalizationName = 'mean-image' | 'per-channel' | 'none';
+
+export interface TrainConfig {
+  /** Name of the preset the run started from (a record only; the fields below are what count). */
+  preset: string;
+  /**
+   * Which network and which backward:
+   * 'manual-mlp' — SPEC Part 1, @backprop/manual's MLP with the hand-derived backward;
+   * 'mlp' — Part 2, @backprop/layers' MLP on tfjs autograd;
+   * 'cnn' — Part 4, @backprop/layers' ConvNet (NHWC input).
+   */
+  model: ModelKind;
+  /** Hidden-layer widths of the MLPs (`--dnn-hidden-units 100,100`); unused by the CNN. */
+  hiddenUnits: number[];
+  /** Hidden activation of the MLPs; unused by the CNN. */
+  activation: ActivationName;
+  /** Normalisation after each hidden activation of the autograd MLP (BatchNorm1d / LayerNorm). */
+  norm: NormName;
+  /** 'sgd' (plain, as the original) or 'adam' (PyTorch's betas and eps). manual-mlp has SGD only. */
+  optimizer: OptimizerName;
+  /** Step size of the optimizer. */
+  learningRate: number;
+  /** Training steps (one batch each). */
+  maxSteps: number;
+  /** Examples per training step. */
+  batchSize: number;
+  /** Evaluate on the whole test set (and checkpoint) every this many steps, and at step 0 and at the end. */
+  evalFreq: number;
+  /** Test examples per forward pass during evaluation (memory only; the result does not depend on it). */
+  evalBatchSize: number;
+  /** Seed of the weight initialisation and of the data shuffles (the original used 42 throughout). */
+  seed: number;
+  /** Preprocessing fitted on the training split: SPEC's is the mean image, on pixels in 0–255. */
+  normalization: NormalizationName;
+}
+
+/** SPEC Part 1 defaults: 3072-100-10 ELU, SGD lr 1e-3, 1400 steps of 200, eval every 100, seed 42. */
+export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
+  preset: 'mlp-manual',
+  model: 'manual-mlp',
+  hiddenUnits: [100],
+  activation: 'elu',
+  norm: 'none',
+  optimizer: 'sgd',
+  learningRate: 1e-3,
+  maxSteps: 1400,
+  batchSize: 200,
+  evalFreq: 100,
+  evalBatchSize: 1000,
+  seed: 42,
+  normalization: 'mean-image',
+});
+
+const oneOf = <T extends string>(field: string, value: unknown, allowed: readonly T[]): string | null =>
+  allowed.includes(value as T) ? null : `${field} must be one of ${allowed.join(', ')}, got '${String(value)}'`;
+
+const positiveInt = (field: string, value: unknown): string | null =>
+  Number.isInteger(value) && (value as number) > 0 ? null : `${field} must be a positive integer, got ${String(value)}`;
+
+/** Throws one error listing every invalid field (naming it, the expected and the actual value). */
+export function validateConfig(config: TrainConfig): TrainConfig {
+  const problems = [
+    oneOf('model', config.model, ['manual-mlp', 'mlp', 'cnn'] as const),
+    oneOf('activation', config.activation, ['elu', 'tanh', 'relu'] as const),
+    oneOf('norm', config.norm, ['none', 'batch', 'layer'] as const),
+    oneOf('optimizer', config.optimizer, ['sgd', 'adam'] as const),
+    oneOf('normalization', config.normalization, ['mean-image', 'per-channel', 'none'] as const),
+    positiveInt('maxSteps', config.maxSteps),
+    positiveInt('batchSize', config.batchSize),
+    positiveInt('evalFreq', config.evalFreq),
+    positiveInt('evalBatchSize', config.evalBatchSize),
+    Number.isInteger(config.seed) && config.seed >= 0 ? null : `seed must be a non-negative integer, got ${config.seed}`,
+    Number.isFinite(config.learningRate) && config.learningRate > 0 ? null : `learningRate must be a positive number, got ${config.learningRate}`,
+    Array.isArray(config.hiddenUnits) && config.hiddenUnits.every((h) => Number.isInteger(h) && h > 0)
+      ? null
+      : `hiddenUnits must be a list of positive integers, got ${JSON.stringify(config.hiddenUnits)}`,
+    config.model === 'manual-mlp' && config.optimizer !== 'sgd'
+      ? `optimizer must be 'sgd' for the manual MLP (@backprop/manual has plain SGD only), got '${config.optimizer}'`
+      : null,
+    config.model === 'manual-mlp' && config.norm !== 'none'
+      ? `norm must be 'none' for the manual MLP (its hand-derived network has no normalisation), got '${config.norm}'`
+      : null,
+  ].filter((p): p is string => p != null);
+  if (problems.length > 0) throw new Error(`TrainConfig: ${problems.join('; ')}`);
+  return config;
+}

@@ -1,0 +1,57 @@
+// What a running trainer reports. Plain objects (structured-clone safe), so the same stream feeds
+// the CLI's progress bar and a web worker's postMessage.
+import type { TrainConfig } from './config.js';
+import type { EvalPoint, MetricsHistory } from './metrics.js';
+
+export interface StartEvent {
+  type: 'start';
+  config: TrainConfig;
+  /** Steps already done (> 0 when resuming). */
+  startStep: number;
+  maxSteps: number;
+  description: string;
+  numParameters: number;
+}
+
+export interface StepEvent {
+  type: 'step';
+  step: number;
+  maxSteps: number;
+  /** Mean loss of this step's batch. */
+  loss: number;
+  /** Epochs of the training set completed so far. */
+  epoch: number;
+  /** Training steps per second, averaged over the last steps (evaluation time excluded). */
+  stepsPerSecond: number;
+  /** Wall time of the run so far, resumed parts included. */
+  elapsedMs: number;
+  /** Test accuracy of the latest evaluation, null before the first. */
+  lastTestAccuracy: number | null;
+}
+
+export interface EvalEvent extends EvalPoint {
+  type: 'eval';
+  maxSteps: number;
+  /** How long the evaluation took. */
+  evalMs: number;
+  elapsedMs: number;
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  step: number;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  /** 'completed': all maxSteps ran; 'stopped': the AbortSignal fired. */
+  reason: 'completed' | 'stopped';
+  /** Steps done. */
+  step: number;
+  metrics: MetricsHistory;
+  /** The latest evaluation (at `step` when completed). */
+  finalEval: EvalPoint | null;
+  elapsedMs: number;
+}
+
+export type TrainEvent = StartEvent | StepEvent | EvalEvent | CheckpointEvent | DoneEvent;

@@ -1,0 +1,83 @@
+// Adapter: any @backprop/layers Module (the autograd MLP, the ConvNet) with a layers optimizer and
+// CrossEntropyLoss on logits, as a TrainableModel.
+import type { Batch } from '@backprop/data';
+import { CrossEntropyLoss, loadStateDict, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
+import { tf } from '@backprop/tensor';
+import { countCorrect, toTensors } from './batch-tensors.js';
+import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
+import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
+
+export interface LayersModelOptions {
+  module: Module;
+  /** Built over `module`'s parameters. */
+  optimizer: Optimizer;
+  layout: 'flat' | 'nhwc';
+  description: string;
+}
+
+export class LayersModel implements TrainableModel {
+  readonly module: Module;
+  readonly optimizer: Optimizer;
+  readonly layout: 'flat' | 'nhwc';
+  readonly description: string;
+  private readonly criterion = new CrossEntropyLoss();
+  private readonly sumCriterion = new CrossEntropyLoss({ reduction: 'sum' });
+
+  constructor({ module, optimizer, layout, description }: LayersModelOptions) {
+    this.module = module;
+    this.optimizer = optimizer;
+    this.layout = layout;
+    this.description = description;
+  }
+
+  trainStep(batch: Batch): number {
+    const { x, y } = toTensors(batch, { oneHot: false });
+    try {
+      this.module.train();
+      return trainStep(this.module, this.criterion, x, y, this.optimizer);
+    } finally {
+      tf.dispose([x, y]);
+    }
+  }
+
+  evaluate(batch: Batch): EvalSums {
+    const { x, y } = toTensors(batch, { oneHot: false });
+    this.module.eval();
+    try {
+      const logits = this.module.forward(x);
+      const loss = this.sumCriterion.forward(logits, y);
+      const lossSum = loss.dataSync()[0]!;
+      const correct = countCorrect(logits, batch.labels);
+      tf.dispose([logits, loss]);
+      return { lossSum, correct };
+    } finally {
+      this.module.train();
+      tf.dispose([x, y]);
+    }
+  }
+
+  stateDict(): TensorMap {
+    return stateDict(this.module);
+  }
+
+  loadStateDict(tensors: TensorMap): void {
+    loadStateDict(this.module, tensors);
+  }
+
+  optimizerState(): Promise<TensorMap> {
+    return saveOptimizerState(this.module, this.optimizer);
+  }
+
+  loadOptimizerState(tensors: TensorMap): Promise<void> {
+    return loadOptimizerState(this.module, this.optimizer, tensors);
+  }
+
+  numParameters(): number {
+    return this.module.numParameters();
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.module.dispose();
+  }
+}

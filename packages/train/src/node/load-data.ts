@@ -1,0 +1,32 @@
+// Where the CLI's data comes from: `--data <archive|folder>` if given, else the cached download
+// (fetched on first use). Node only.
+import { DownloadError, ensureCifar10, loadCifar10, type DownloadProgress, type LabelledData, type ReadProgress } from '@backprop/data';
+
+export interface LoadDataOptions {
+  /** Path of cifar-10-binary.tar.gz (or the python archive, or an extracted folder); default: the cache. */
+  data?: string;
+  /** Cache folder (default: @backprop/data's defaultCacheDir()). */
+  cacheDir?: string;
+  onDownloadProgress?: (p: DownloadProgress) => void;
+  onReadProgress?: (p: ReadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** The path to load: `data` as given, or the cached archive, downloading it if need be. */
+export async function resolveDataPath({ data, cacheDir, onDownloadProgress, signal }: LoadDataOptions): Promise<string> {
+  if (data) return data;
+  try {
+    return await ensureCifar10({ cacheDir, onProgress: onDownloadProgress, signal });
+  } catch (err) {
+    if (err instanceof DownloadError && (err.code === 'offline' || err.code === 'http' || err.code === 'interrupted')) {
+      throw new Error(`CIFAR-10 is not in the cache and could not be downloaded (${err.code}): pass --data path/to/cifar-10-binary.tar.gz`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+export async function loadData(options: LoadDataOptions): Promise<{ data: LabelledData; source: string }> {
+  const source = await resolveDataPath(options);
+  const data = await loadCifar10(source, { onProgress: options.onReadProgress });
+  return { data, source };
+}

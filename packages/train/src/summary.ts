@@ -1,0 +1,49 @@
+// summary.md of a run: what ran, how it ended, the evaluation table, where the files are.
+import type { TrainConfig } from './config.js';
+import type { MetricsHistory } from './metrics.js';
+
+export interface SummaryInput {
+  config: TrainConfig;
+  description: string;
+  numParameters: number;
+  metrics: MetricsHistory;
+  reason: 'completed' | 'stopped' | 'running';
+  step: number;
+  elapsedMs: number;
+  /** e.g. "wasm (SIMD, 1 thread)". */
+  backend?: string;
+  /** Where the data came from. */
+  dataSource?: string;
+}
+
+export const formatDuration = (ms: number): string => {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+};
+
+export function summaryMarkdown(s: SummaryInput): string {
+  const last = s.metrics.eval.at(-1);
+  const best = s.metrics.eval.reduce<(typeof s.metrics.eval)[number] | undefined>((b, p) => (b == null || p.testAccuracy > b.testAccuracy ? p : b), undefined);
+  const status = s.reason === 'completed' ? 'completed' : s.reason === 'stopped' ? `stopped at step ${s.step} (resume with --resume)` : `running (step ${s.step})`;
+  const lines = [
+    `# Run: ${s.config.preset}`,
+    '',
+    `- Model: ${s.description} — ${s.numParameters.toLocaleString('en-US')} parameters`,
+    `- Steps: ${s.step} of ${s.config.maxSteps}, batch ${s.config.batchSize}, evaluation every ${s.config.evalFreq} steps on the whole test set`,
+    `- Status: ${status}`,
+    `- Final test accuracy: ${last ? `${last.testAccuracy.toFixed(4)} (step ${last.step})` : '—'}` + (best && last && best !== last ? `; best ${best.testAccuracy.toFixed(4)} (step ${best.step})` : ''),
+    `- Wall time: ${formatDuration(s.elapsedMs)}${s.backend ? ` on ${s.backend}` : ''}`,
+    ...(s.dataSource ? [`- Data: ${s.dataSource} (preprocessing: ${s.config.normalization}, pixels 0–255)`] : []),
+    `- Seed: ${s.config.seed}`,
+    '',
+    '| step | train loss (mean since previous) | test loss | test accuracy |',
+    '| ---: | ---: | ---: | ---: |',
+    ...s.metrics.eval.map((p) => `| ${p.step} | ${p.trainLoss == null ? '—' : p.trainLoss.toFixed(4)} | ${p.testLoss.toFixed(4)} | ${p.testAccuracy.toFixed(4)} |`),
+    '',
+    'Files: `config.json`, `metrics.csv`, `metrics.json`, `loss.svg`, `accuracy.svg`, `model.safetensors` (PyTorch names and layouts), `checkpoint.safetensors` (model + optimizer + metrics, for `--resume`).',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,140 @@
+// The training loop. Reads top to bottom, nanoGPT style:
+//   (resume?) → evaluate at step 0 → repeat: batch → forward → loss → backward → update
+//   → every `evalFreq` steps and at the end: evaluate the whole test set, checkpoint.
+// No node: imports: it runs as is in the CLI and in a web worker. Files are the caller's business
+// (`onCheckpoint`); progress goes out as events (`onEvent`); a stop request comes in as an AbortSignal.
+import { cloneMetrics, emptyMetrics, meanTrainLoss, type EvalPoint, type MetricsHistory } from './metrics.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import type { RunData } from './data.js';
+import { evaluate } from './evaluate.js';
+import type { TrainEvent } from './events.js';
+import type { TrainableModel } from './trainable-model.js';
+
+export interface TrainOptions {
+  config: TrainConfig;
+  model: TrainableModel;
+  data: Pick<RunData, 'train' | 'test'>;
+  /** Continue from this checkpoint (same config, except maxSteps / evalFreq / evalBatchSize). */
+  resume?: Checkpoint;
+  /** Stops the loop after the current step; the run ends with a checkpoint of where it got to. */
+  signal?: AbortSignal;
+  onEvent?: (event: TrainEvent) => void;
+  /** Called (and awaited) with every checkpoint: after each evaluation and when stopped. */
+  onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+}
+
+export interface TrainResult {
+  reason: 'completed' | 'stopped';
+  /** Steps done. */
+  step: number;
+  metrics: MetricsHistory;
+  finalEval: EvalPoint | null;
+  elapsedMs: number;
+}
+
+/** Fields that may change between a checkpoint and its resumption (they do not alter the math so far). */
+const RESUMABLE_CHANGES: ReadonlySet<keyof TrainConfig> = new Set(['maxSteps', 'evalFreq', 'evalBatchSize', 'preset']);
+
+export async function train({ config, model, data, resume, signal, onEvent, onCheckpoint }: TrainOptions): Promise<TrainResult> {
+  const emit = (e: TrainEvent) => onEvent?.(e);
+  const now = () => performance.now();
+  const { maxSteps, batchSize, evalFreq, evalBatchSize } = config;
+
+  // --- where we start: step 0, or the checkpoint's step with its weights, optimizer and curves
+  let step = 0;
+  let metrics = emptyMetrics();
+  let elapsedBefore = 0;
+  if (resume) {
+    checkResumable(resume.config, config);
+    model.loadStateDict(resume.model);
+    await model.loadOptimizerState(resume.optimizer);
+    step = resume.step;
+    metrics = cloneMetrics(resume.metrics);
+    elapsedBefore = resume.elapsedMs;
+    // Replay the batch stream so that step s+1 sees the batch it would have seen uninterrupted.
+    for (let i = 0; i < step; i++) data.train.nextBatch(batchSize);
+  }
+  const started = now();
+  const elapsed = () => elapsedBefore + (now() - started);
+  emit({ type: 'start', config, startStep: step, maxSteps, description: model.description, numParameters: model.numParameters() });
+
+  let lastCheckpointStep = -1;
+  const checkpoint = async () => {
+    if (!onCheckpoint) return;
+    const c: Checkpoint = { step, config, metrics: cloneMetrics(metrics), elapsedMs: elapsed(), model: model.stateDict(), optimizer: await model.optimizerState() };
+    await onCheckpoint(c);
+    lastCheckpointStep = step;
+    emit({ type: 'checkpoint', step });
+  };
+
+  // --- evaluation: the whole test set, then a checkpoint
+  const evalAndCheckpoint = async () => {
+    const t = now();
+    const { loss, accuracy } = evaluate(model, data.test, evalBatchSize);
+    const previous = metrics.eval.at(-1)?.step ?? 0;
+    const point: EvalPoint = { step, testLoss: loss, testAccuracy: accuracy, trainLoss: meanTrainLoss(metrics, previous, step) };
+    metrics.eval.push(point);
+    emit({ type: 'eval', ...point, maxSteps, evalMs: now() - t, elapsedMs: elapsed() });
+    await checkpoint();
+  };
+  if (step === 0 && metrics.eval.length === 0) await evalAndCheckpoint(); // the untrained model
+
+  // --- the loop
+  let secondsPerStep = 0;
+  while (step < maxSteps && !signal?.aborted) {
+    const t = now();
+    const batch = data.train.nextBatch(batchSize); // batch
+    const loss = model.trainStep(batch); // forward → loss → backward → update
+    step++;
+    metrics.train.push({ step, loss });
+    const dt = (now() - t) / 1000;
+    secondsPerStep = secondsPerStep === 0 ? dt : 0.9 * secondsPerStep + 0.1 * dt;
+    emit({
+      type: 'step',
+      step,
+      maxSteps,
+      loss,
+      epoch: data.train.epochsCompleted,
+      stepsPerSecond: secondsPerStep > 0 ? 1 / secondsPerStep : 0,
+      elapsedMs: elapsed(),
+      lastTestAccuracy: metrics.eval.at(-1)?.testAccuracy ?? null,
+    });
+    if (step % evalFreq === 0 || step === maxSteps) await evalAndCheckpoint();
+    await yieldToEventLoop(); // lets a Ctrl-C handler (or a worker's stop message) run
+  }
+
+  // --- stopped early: keep where we got to, so that --resume continues from here
+  const reason = step >= maxSteps ? 'completed' : 'stopped';
+  if (reason === 'stopped' && lastCheckpointStep !== step) await checkpoint();
+  const result: TrainResult = { reason, step, metrics, finalEval: metrics.eval.at(-1) ?? null, elapsedMs: elapsed() };
+  emit({ type: 'done', ...result, metrics: cloneMetrics(metrics) });
+  return result;
+}
+
+function checkResumable(saved: TrainConfig, config: TrainConfig): void {
+  const differ = (Object.keys(saved) as (keyof TrainConfig)[]).filter(
+    (k) => !RESUMABLE_CHANGES.has(k) && JSON.stringify(saved[k]) !== JSON.stringify(config[k]),
+  );
+  if (differ.length > 0) {
+    const list = differ.map((k) => `${k} (checkpoint ${JSON.stringify(saved[k])}, now ${JSON.stringify(config[k])})`).join(', ');
+    throw new Error(`train: cannot resume, the config differs from the checkpoint's in ${list}`);
+  }
+}
+
+/** One macrotask turn: setImmediate in Node, a MessageChannel round trip in browsers and workers. */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => void };
+  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
