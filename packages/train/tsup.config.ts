@@ -1,12 +1,13 @@
 import { defineConfig } from 'tsup';
 
-// Workspace packages stay external (resolved through their own exports at run time).
+// Two entries: the platform-neutral core (runs in a web worker) and the Node-only half.
+// Workspace packages and vega stay external (resolved through their own exports at run time).
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
   format: ['esm'],
   platform: 'neutral',
   target: 'es2022',
   dts: true,
   clean: true,
-  external: [/^@backprop\//, /^node:/],
+  external: [/^@backprop\//, /^node:/, /^vega/],
 });

@@ -2,6 +2,7 @@ import { initBackend, tf } from '@backprop/tensor';
 import { expectClose, seededTensor } from '@backprop/tensor/test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
+import { relToMax } from './testing/fixtures.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -56,6 +57,25 @@ describe('BatchNorm1d', () => {
     expectClose(tf.sum(dx, 0), [0, 0, 0, 0], { atol: 1e-5 });
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(bn.forward(x), dy)) as tf.Scalar, [bn.bias!]);
     expectClose(grads[bn.bias!.name]!, tf.sum(dy, 0), { rtol: 1e-5 });
+    bn.dispose();
+  });
+
+  it('the closed-form training backward equals autograd through the batch moments (rel. < 1e-4)', () => {
+    const bn = new BatchNorm1d(5);
+    bn.weight!.assign(tf.tensor1d([0.5, 1, 1.5, 2, -1]));
+    bn.bias!.assign(tf.tensor1d([0, 0.1, 0.2, 0.3, 0.4]));
+    const x = tf.tidy(() => tf.add(tf.mul(seededTensor([7, 5], 8), 3), 4));
+    const r = seededTensor([7, 5], 9);
+    const reference = (v: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(v, 0);
+      return tf.add(tf.mul(tf.div(tf.sub(v, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+    };
+    const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(bn.forward(v), r)))(x);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(bn.forward(x), r)) as tf.Scalar, [bn.weight!, bn.bias!]);
+    const a = [dx, grads[bn.weight!.name]!, grads[bn.bias!.name]!];
+    const b = tf.grads((v: tf.Tensor, g: tf.Tensor, be: tf.Tensor) => tf.sum(tf.mul(reference(v, g, be), r)))([x, bn.weight!, bn.bias!]);
+    for (let i = 0; i < 3; i++) expect(relToMax(a[i]!.dataSync(), b[i]!.dataSync()), ['dx', 'dγ', 'dβ'][i]).toBeLessThan(1e-4);
+    expect(relToMax(bn.forward(x).dataSync(), reference(x, bn.weight!, bn.bias!).dataSync())).toBeLessThan(1e-5);
     bn.dispose();
   });
 

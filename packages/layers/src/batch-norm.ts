@@ -3,6 +3,7 @@
 // *unbiased* batch variance (as PyTorch does); count `num_batches_tracked`. Evaluation: normalise
 // with the running statistics.
 import { tf } from '@backprop/tensor';
+import { columnSum } from './column-sum.js';
 import { positiveInt, shapeStr } from './errors.js';
 import { constantVariable } from './init.js';
 import { Module } from './module.js';
@@ -55,30 +56,58 @@ abstract class BatchNormBase extends Module {
       throw new Error(`${this.opName}.forward: expected more than 1 value per channel when training, got input shape ${shapeStr(x.shape)}`);
     }
     return tf.tidy(() => {
-      // Channels are last (NHWC / NC): statistics over every other axis.
+      // Channels are last (NHWC / NC): statistics over every other axis, i.e. over the rows of [M, C].
       const x2 = tf.reshape(x, [count, c]);
-      let mean: tf.Tensor;
-      let variance: tf.Tensor;
-      if (this.training) {
-        ({ mean, variance } = tf.moments(x2, 0));
-        this.updateRunningStats(mean, variance, count);
-      } else {
-        mean = this.runningMean;
-        variance = this.runningVar;
-      }
-      // y = x·scale + shift with scale = γ/√(σ²+ε), shift = β − μ·scale: two passes over x.
-      let scale = tf.rsqrt(tf.add(variance, this.eps));
-      if (this.weight) scale = tf.mul(scale, this.weight);
-      let shift = tf.neg(tf.mul(mean, scale));
-      if (this.bias) shift = tf.add(shift, this.bias);
-      return tf.reshape(tf.add(tf.mul(x2, scale), shift), x.shape);
+      const gamma = this.weight ?? tf.ones([c]);
+      const beta = this.bias ?? tf.zeros([c]);
+      const y = this.training ? this.trainForward(x2, gamma, beta) : this.evalForward(x2, gamma, beta);
+      return tf.reshape(y, x.shape);
     });
+  }
+
+  /** Running statistics: y = x·scale + shift with scale = γ/√(var+ε), shift = β − mean·scale (two passes). */
+  private evalForward(x2: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+    const scale = tf.mul(tf.rsqrt(tf.add(this.runningVar, this.eps)), gamma);
+    const shift = tf.sub(beta, tf.mul(this.runningMean, scale));
+    return tf.add(tf.mul(x2, scale), shift);
+  }
+
+  /**
+   * Batch statistics, with the closed-form backward (Ioffe & Szegedy) instead of autograd through
+   * the moments: with x̂ = (x − μ)/√(σ²+ε) over the M rows,
+   *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/(M·√(σ²+ε)) · (M·dy − Σ dy − x̂·Σ dy·x̂).
+   * Column sums run as GEMVs (column-sum.ts). Equal to autograd's gradient (batch-norm.test.ts).
+   */
+  private trainForward(x2: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+    const m = x2.shape[0]!;
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [x, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      const mean = tf.div(columnSum(x), m); // [1, C]
+      const centred = tf.sub(x, mean);
+      const variance = tf.div(columnSum(tf.square(centred)), m); // biased, [1, C]
+      const invStd = tf.rsqrt(tf.add(variance, this.eps));
+      const xHat = tf.mul(centred, invStd);
+      this.updateRunningStats(tf.reshape(mean, [-1]), tf.reshape(variance, [-1]), m);
+      save([xHat, invStd, g]);
+      return {
+        value: tf.add(tf.mul(xHat, g), b),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sXHat, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const sumDy = columnSum(dy); // [1, C]
+          const sumDyXHat = columnSum(tf.mul(dy, sXHat)); // [1, C]
+          const k = tf.div(tf.mul(sGamma, sInvStd), m); // [1, C]
+          const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, m), sumDy), tf.mul(sXHat, sumDyXHat)), k);
+          return [dx, tf.reshape(sumDyXHat, [-1]), tf.reshape(sumDy, [-1])];
+        },
+      };
+    });
+    return op(x2, gamma, beta);
   }
 
   private updateRunningStats(mean: tf.Tensor, biasedVar: tf.Tensor, count: number): void {
     tf.tidy(() => {
       const m = this.momentum;
-      // Not on the path to the loss, so the gradient tape prunes these ops.
+      // Runs inside the custom op's forward, which the gradient tape does not record.
       const unbiased = tf.mul(biasedVar, count / (count - 1));
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));

@@ -145,6 +145,41 @@ describe('MaxPool2d', () => {
     expectClose(pool.forward(x), [-2, -3, -2, -1], { name: 'MaxPool2d' });
   });
 
+  it('routes the gradient to each window maximum, negative maxima included (brute-force reference)', () => {
+    // Overlapping windows (kernel 3, stride 2) and all-negative windows: the cases the ConvNet
+    // meets after every conv. dL/dy[o] = o + 1 makes every window's contribution distinct.
+    const pool = new MaxPool2d(3, 2, 1);
+    const [n, h, w, c] = [2, 8, 8, 3];
+    const x = tf.tidy(() => tf.sub(seededTensor([n, h, w, c], 21), 0.8));
+    const xv = x.dataSync();
+    const [oh, ow] = pool.outputSize(h, w);
+    const expected = new Float64Array(x.size);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          for (let ch = 0; ch < c; ch++, o++) {
+            let best = -Infinity;
+            let at = -1;
+            for (let di = 0; di < 3; di++) {
+              for (let dj = 0; dj < 3; dj++) {
+                const r = 2 * i - 1 + di;
+                const q = 2 * j - 1 + dj;
+                if (r < 0 || q < 0 || r >= h || q >= w) continue;
+                const idx = ((b * h + r) * w + q) * c + ch;
+                if (xv[idx]! > best) [best, at] = [xv[idx]!, idx];
+              }
+            }
+            expected[at] = expected[at]! + o + 1;
+          }
+        }
+      }
+    }
+    const weights = tf.reshape(tf.range(1, o + 1), [n, oh, ow, c]);
+    const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(pool.forward(v), weights)))(x);
+    expectClose(dx, expected, { rtol: 0, atol: 0, name: 'MaxPool2d dx' });
+  });
+
   it('defaults stride to the kernel size and checks its arguments', () => {
     expect(new MaxPool2d(2).stride).toEqual([2, 2]);
     expect(() => new MaxPool2d(3, 2, 2)).toThrow(/padding must be at most half the kernel size/);

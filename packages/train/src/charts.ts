@@ -52,7 +52,7 @@ export function accuracyChartSpec(metrics: MetricsHistory, { title = 'Test accur
   return {
     ...base(title, width, height),
     data: { values },
-    mark: { type: 'line', strokeWidth: 2, point: true, color: '#e45756' },
+    mark: { type: 'line', strokeWidth: 2, point: { color: '#e45756' }, color: '#e45756' },
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'step' },
       y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { domain: [0, 1] }, axis: { format: '.0%' } },

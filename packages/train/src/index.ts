@@ -1,2 +1,53 @@
-// Filled by its issue; see the README's package table.
-export const packageName = '@backprop/train';
+// @backprop/train: the training loop, evaluation, metrics, checkpoints, presets and chart specs.
+// No node: imports here (the web app runs this in a worker); files live in '@backprop/train/node'.
+export {
+  DEFAULT_CONFIG,
+  validateConfig,
+  type TrainConfig,
+  type ModelKind,
+  type ActivationName,
+  type NormName,
+  type OptimizerName,
+  type NormalizationName,
+} from './config.js';
+export { PRESETS, PRESET_NAMES, isPresetName, presetConfig, type PresetName } from './presets.js';
+export type { TrainableModel, EvalSums, TensorMap } from './trainable-model.js';
+export { ManualMlpModel, type ManualMlpOptions } from './manual-mlp-model.js';
+export { LayersModel, type LayersModelOptions } from './layers-model.js';
+export { saveOptimizerState, loadOptimizerState } from './optimizer-state.js';
+export { buildModel, layoutFor, type DataShape } from './build-model.js';
+export { makeRunData, type RunData } from './data.js';
+export { evaluate, type EvalResult } from './evaluate.js';
+export {
+  emptyMetrics,
+  cloneMetrics,
+  meanTrainLoss,
+  metricsToCsv,
+  metricsFromCsv,
+  type MetricsHistory,
+  type TrainPoint,
+  type EvalPoint,
+} from './metrics.js';
+export type { TrainEvent, StartEvent, StepEvent, EvalEvent, CheckpointEvent, DoneEvent } from './events.js';
+export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint.js';
+export { train, type TrainOptions, type TrainResult } from './trainer.js';
+export { lossChartSpec, accuracyChartSpec, type VegaLiteSpec, type ChartOptions } from './charts.js';
+export { summaryMarkdown, formatDuration, type SummaryInput } from './summary.js';
+export { yieldToEventLoop } from './yield.js';
+export {
+  activationExperiment,
+  activationTable,
+  gradNormChartSpec,
+  activationAccuracyChartSpec,
+  type ActivationExperimentOptions,
+  type ActivationExperimentResult,
+  type GradNormPoint,
+  type ActivationAccuracyPoint,
+} from './experiments/activation.js';
+export {
+  normBatchSizeExperiment,
+  normBatchSizeChartSpec,
+  type NormBatchSizeOptions,
+  type NormBatchSizeResult,
+  type NormBatchSizeRow,
+} from './experiments/norm-batch-size.js';

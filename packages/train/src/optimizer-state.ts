@@ -72,7 +72,7 @@ export async function loadOptimizerState(module: Module, optimizer: Optimizer, s
   if (state.size !== expected) {
     throw new Error(`loadOptimizerState: expected ${expected} entries for ${params.length} parameters × [${suffixes.join(', ')}], got ${state.size}`);
   }
-  const named: tf.NamedTensor[] = [{ name: 'iter', tensor: tf.scalar(Number((iterations.data as Int32Array)[0]), 'int32') }];
+  const named: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(Number((iterations.data as Int32Array)[0]), 'int32') }];
   for (const suffix of suffixes) {
     for (const [name, v] of params) {
       const t = state.get(`${name}${suffix}`);

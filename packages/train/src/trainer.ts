@@ -10,6 +10,7 @@ import type { RunData } from './data.js';
 import { evaluate } from './evaluate.js';
 import type { TrainEvent } from './events.js';
 import type { TrainableModel } from './trainable-model.js';
+import { yieldToEventLoop } from './yield.js';
 
 export interface TrainOptions {
   config: TrainConfig;
@@ -120,21 +121,4 @@ function checkResumable(saved: TrainConfig, config: TrainConfig): void {
     const list = differ.map((k) => `${k} (checkpoint ${JSON.stringify(saved[k])}, now ${JSON.stringify(config[k])})`).join(', ');
     throw new Error(`train: cannot resume, the config differs from the checkpoint's in ${list}`);
   }
-}
-
-/** One macrotask turn: setImmediate in Node, a MessageChannel round trip in browsers and workers. */
-function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (fn: () => void) => void };
-  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
-  if (typeof MessageChannel !== 'undefined') {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

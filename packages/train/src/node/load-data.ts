@@ -10,13 +10,15 @@ export interface LoadDataOptions {
   onDownloadProgress?: (p: DownloadProgress) => void;
   onReadProgress?: (p: ReadProgress) => void;
   signal?: AbortSignal;
+  /** For tests: the fetch used for the download. */
+  fetch?: typeof fetch;
 }
 
 /** The path to load: `data` as given, or the cached archive, downloading it if need be. */
-export async function resolveDataPath({ data, cacheDir, onDownloadProgress, signal }: LoadDataOptions): Promise<string> {
+export async function resolveDataPath({ data, cacheDir, onDownloadProgress, signal, fetch }: LoadDataOptions): Promise<string> {
   if (data) return data;
   try {
-    return await ensureCifar10({ cacheDir, onProgress: onDownloadProgress, signal });
+    return await ensureCifar10({ cacheDir, onProgress: onDownloadProgress, signal, fetch });
   } catch (err) {
     if (err instanceof DownloadError && (err.code === 'offline' || err.code === 'http' || err.code === 'interrupted')) {
       throw new Error(`CIFAR-10 is not in the cache and could not be downloaded (${err.code}): pass --data path/to/cifar-10-binary.tar.gz`, { cause: err });

@@ -4,7 +4,7 @@ import { compile } from 'vega-lite';
 import type { VegaLiteSpec } from '../charts.js';
 
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const view = new View(parse(compile(spec as Parameters<typeof compile>[0]).spec), { renderer: 'none' });
+  const view = new View(parse(compile(spec as unknown as Parameters<typeof compile>[0]).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -1,0 +1,39 @@
+// backprop gradcheck [module…]: the gradient-check table.
+import { gradCheckAll, type GradCheckRow } from '@backprop/manual';
+import { initBackend } from '@backprop/tensor';
+import { nonNegativeInt, parse } from '../args.js';
+import { GRADCHECK_HELP } from '../help.js';
+import type { Io } from '../io.js';
+import { layerNormRows } from '../layer-norm-checks.js';
+import { formatTable } from '../table.js';
+
+export function gradcheckTable(rows: GradCheckRow[]): string {
+  return formatTable(
+    ['module', 'input/param', 'check', 'cases', 'max rel. error', 'tolerance', 'pass'],
+    rows.map((r) => [r.module, r.name, r.check, String(r.cases), r.maxRelError.toExponential(2), r.tolerance, r.pass ? 'yes' : 'NO']),
+    new Set([3, 4]),
+  );
+}
+
+export async function gradcheckCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { seed: { type: 'string' }, 'no-float32': { type: 'boolean' } }, 'gradcheck');
+  if (values.help) {
+    io.stdout.write(GRADCHECK_HELP);
+    return 0;
+  }
+  const seed = values.seed === undefined ? 42 : nonNegativeInt('--seed', values.seed as string, 'gradcheck');
+  const float32 = values['no-float32'] !== true;
+  if (float32) await initBackend();
+  const filter = positionals.length > 0 ? positionals : undefined;
+  const wanted = (module: string) => filter == null || filter.some((f) => module.toLowerCase().includes(f.toLowerCase()));
+  const rows = gradCheckAll({ seed, float32, filter });
+  if (float32) rows.push(...layerNormRows(seed).filter((r) => wanted(r.module)));
+  if (rows.length === 0) {
+    io.stderr.write(`backprop gradcheck: no module matches ${positionals.map((p) => `'${p}'`).join(', ')}\n`);
+    return 2;
+  }
+  io.stdout.write(`${gradcheckTable(rows)}\n`);
+  const failed = rows.filter((r) => !r.pass).length;
+  io.stdout.write(failed === 0 ? `all ${rows.length} checks pass\n` : `${failed} of ${rows.length} checks FAIL\n`);
+  return failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,101 @@
+// --help texts, one per command.
+import { PRESETS, PRESET_NAMES } from '@backprop/train';
+
+export const MAIN_HELP = `backprop — train the CIFAR-10 networks of the assignment on TensorFlow.js (WASM SIMD)
+
+Usage: backprop <command> [options]
+
+Commands:
+  train <preset>         train a preset (${PRESET_NAMES.join(', ')}) and write a run folder
+  gradcheck [module…]    gradient checks of the hand-derived modules and the LayerNorm versions
+  data fetch|info|verify download CIFAR-10 into the cache, describe it, or check it
+  experiment <name>      the report's discussion claims, measured (activation, norm-batch-size)
+
+Run 'backprop <command> --help' for a command's options.
+`;
+
+const presetLines = PRESET_NAMES.map((name) => {
+  const p = PRESETS[name] as Record<string, unknown>;
+  const parts = Object.entries(p).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
+  return `  ${name.padEnd(10)} ${parts.join(', ')}`;
+}).join('\n');
+
+export const TRAIN_HELP = `Usage: backprop train <preset> [options]
+       backprop train --resume <run folder> [--max-steps N] [--eval-freq N]
+
+Trains on CIFAR-10 (mean image subtracted, pixels 0–255, seed 42) and writes a run folder:
+config.json, metrics.csv, metrics.json, loss.svg, accuracy.svg, model.safetensors,
+checkpoint.safetensors, summary.md. Ctrl-C stops after the current step and keeps a checkpoint
+and the curves; a second Ctrl-C quits at once.
+
+Presets (over the Part 1 defaults: model manual-mlp, hidden 100, elu, sgd, lr 1e-3,
+1400 steps, batch 200, eval every 100):
+${presetLines}
+
+Options:
+  --dnn-hidden-units LIST   hidden layer widths, e.g. 100,100 (MLPs)
+  --learning-rate X         optimizer step size
+  --max-steps N             training steps
+  --batch-size N            examples per step
+  --eval-freq N             evaluate the whole test set (and checkpoint) every N steps
+  --eval-batch-size N       test examples per forward pass (memory only)
+  --optimizer sgd|adam      (manual-mlp: sgd only)
+  --activation elu|tanh|relu  hidden activation (MLPs)
+  --norm none|batch|layer   normalisation after each hidden activation (autograd MLP)
+  --seed N                  weights and data order (default 42)
+  --data PATH               cifar-10-binary.tar.gz, the python archive or an extracted folder
+                            (default: the download cache, fetched on first use)
+  --cache-dir DIR           download cache (default $BACKPROP_CACHE or ~/.cache/backprop)
+  --out DIR                 run folder (default runs/<preset>-<date>-<time>)
+  --resume DIR              continue the run in DIR from its checkpoint
+  -h, --help                this text
+`;
+
+export const GRADCHECK_HELP = `Usage: backprop gradcheck [module…] [--no-float32]
+
+Runs the gradient checks of @backprop/manual (float64 numerical vs hand-derived gradients at the
+original assignment's tolerances, and float32 tfjs vs float64 agreement) and of the LayerNorm
+versions of @backprop/layers (autograd and custom-gradient, float32, vs the float64 derivation),
+and prints one row per module and input/parameter. Exit code 1 if any check fails.
+
+Arguments:
+  module…        only modules whose name contains one of these words (case-insensitive),
+                 e.g. 'backprop gradcheck linear layernorm'
+
+Options:
+  --seed N       seed of the random cases (default 42)
+  --no-float32   skip the float32 (tfjs) rows
+  -h, --help     this text
+`;
+
+export const DATA_HELP = `Usage: backprop data fetch|info|verify [options]
+
+  fetch    download cifar-10-binary.tar.gz (official URL, MD5 checked) into the cache
+  info     load the data and describe it: sizes, classes, per-class counts, channel means
+  verify   load the data and check it: record counts, labels, class balance, and the file
+           checksums against the official archive or Backprop's shared copy
+
+Options:
+  --data PATH       archive or folder to use instead of the cache (info, verify)
+  --cache-dir DIR   download cache (default $BACKPROP_CACHE or ~/.cache/backprop)
+  -h, --help        this text
+`;
+
+export const EXPERIMENT_HELP = `Usage: backprop experiment activation|norm-batch-size [options]
+
+  activation        ELU vs Tanh in a 4-hidden-layer MLP (autograd, SGD): the gradient norm of
+                    each layer's weights and the test accuracy over the steps (report §2.2)
+  norm-batch-size   BatchNorm vs LayerNorm vs none in the 2×100 MLP (Adam): test accuracy after
+                    a fixed number of training examples, for batch sizes 1 to 512
+
+Each writes a folder with a table (results.csv, summary.md) and its plot (SVG).
+
+Options:
+  --max-steps N     activation: training steps (default 1000)
+  --batch-size N    activation: examples per step (default 200)
+  --examples N      norm-batch-size: training examples per run (default 50000)
+  --batch-sizes L   norm-batch-size: list (default 1,4,16,64,256,512)
+  --seed N          (default 42)
+  --data PATH, --cache-dir DIR, --out DIR   as for train
+  -h, --help        this text
+`;

@@ -1,0 +1,63 @@
+// Runs @backprop/manual's gradient checks (the original assignment's, at its tolerances, in float64)
+// and the float32-tfjs-vs-float64 agreement checks, one spec at a time, posting each spec's rows as
+// soon as they are done, so the page fills in while the rest runs.
+import { agreementSpecs, checkSpecs, runAgreementSpec, runCheckSpec } from '@backprop/manual';
+import { initBackend } from '@backprop/tensor';
+import type { GradCheckRow } from '@backprop/manual';
+import { wasmPaths } from '../worker/wasm-paths.js';
+
+export type GradcheckMessage =
+  | { type: 'backend'; backend: string; simd: boolean; threads: number }
+  | { type: 'rows'; rows: GradCheckRow[] }
+  | { type: 'done'; ms: number }
+  | { type: 'error'; message: string };
+
+const post = (m: GradcheckMessage) => self.postMessage(m);
+
+/** Worst case over the seeded cases of one spec, per gradient (as gradCheckAll reports it). */
+function worst(rows: GradCheckRow[]): GradCheckRow[] {
+  const out: GradCheckRow[] = [];
+  for (const row of rows) {
+    const same = out.find((r) => r.name === row.name);
+    if (!same) out.push({ ...row });
+    else {
+      same.cases += row.cases;
+      same.maxRelError = Math.max(same.maxRelError, row.maxRelError);
+      same.pass &&= row.pass;
+    }
+  }
+  return out;
+}
+
+async function run(seed: number): Promise<void> {
+  const t0 = performance.now();
+  const info = await initBackend({ backend: 'wasm', wasmPaths });
+  post({ type: 'backend', ...info });
+  for (const spec of checkSpecs) {
+    const rows = runCheckSpec(spec, seed).flatMap((reports) =>
+      reports.map((r) => ({ module: spec.module, name: r.name, kind: r.kind, check: spec.check, cases: 1, maxRelError: r.maxRelError, tolerance: spec.tolerance, pass: r.pass ?? false, original: spec.original })),
+    );
+    post({ type: 'rows', rows: worst(rows) });
+  }
+  for (const spec of agreementSpecs) {
+    const rows = runAgreementSpec(spec, seed).flatMap((reports) =>
+      reports.map((r) => ({
+        module: spec.module,
+        name: r.name,
+        kind: r.kind,
+        check: 'float32 (tfjs) vs float64',
+        cases: 1,
+        maxRelError: r.maxScaledError,
+        tolerance: `max|a−b|/max|b| < ${r.tolerance.toExponential(0)}`,
+        pass: r.pass,
+        original: false,
+      })),
+    );
+    post({ type: 'rows', rows: worst(rows) });
+  }
+  post({ type: 'done', ms: performance.now() - t0 });
+}
+
+self.addEventListener('message', (e: MessageEvent<{ seed: number }>) => {
+  run(e.data.seed).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+});

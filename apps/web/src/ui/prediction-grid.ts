@@ -1,0 +1,46 @@
+// A grid of fixed test images, each with the model's predicted class (and its probability) over
+// the true one; a wrong guess is marked red.
+import type { SampleImages } from '../protocol.js';
+import { el, pixelCanvas } from './dom.js';
+import { chwToRgba } from './images.js';
+
+export class PredictionGrid {
+  private cells: { label: HTMLElement; cell: HTMLElement }[] = [];
+  private classNames: string[] = [];
+  private labels: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly container: HTMLElement) {}
+
+  setImages(samples: SampleImages, classNames: string[]): void {
+    this.container.replaceChildren();
+    const [c, h, w] = samples.shape;
+    this.cells = [];
+    for (let i = 0; i < samples.count; i++) {
+      const cell = el('figure', { class: 'sample' });
+      cell.append(pixelCanvas(chwToRgba(samples.images, i * c * h * w, samples.shape), w, h, 2));
+      const label = el('figcaption', {}, '—');
+      const truth = el('div', { class: 'truth' }, classNames[samples.labels[i]!] ?? String(samples.labels[i]));
+      cell.append(label, truth);
+      this.container.append(cell);
+      this.cells.push({ label, cell });
+    }
+    this.classNames = classNames;
+    this.labels = samples.labels;
+  }
+
+  /** Returns how many of the shown images the model gets right. */
+  setPredictions(predicted: Uint8Array, confidence: Float32Array): number {
+    let right = 0;
+    this.cells.forEach(({ label, cell }, i) => {
+      const p = predicted[i]!;
+      const ok = p === this.labels[i];
+      if (ok) right++;
+      label.textContent = `${this.classNames[p] ?? p} ${Math.round(100 * confidence[i]!)}%`;
+      cell.classList.toggle('right', ok);
+      cell.classList.toggle('wrong', !ok);
+    });
+    this.container.dataset.predicted = String(this.cells.length);
+    this.container.dataset.right = String(right);
+    return right;
+  }
+}

@@ -1,0 +1,113 @@
+// The preset picker and the hyperparameters (the CLI's flags). Choosing a preset fills every field
+// with that preset's values; the user may then change any of them.
+import { PRESET_NAMES, presetConfig, type TrainConfig } from '@backprop/train';
+import type { RunSettings } from '../protocol.js';
+import { byId, el } from './dom.js';
+
+const PRESET_LABELS: Record<string, string> = {
+  'mlp-manual': 'mlp-manual — Part 1: MLP, hand-derived backward, SGD',
+  mlp: 'mlp — Part 2: the same MLP on autograd, SGD',
+  'mlp-tuned': 'mlp-tuned — Part 2 tuned: 2×100, BatchNorm, Adam',
+  cnn: 'cnn — Part 4: pre-activation CNN, Adam',
+};
+
+type Field = 'hiddenUnits' | 'activation' | 'norm' | 'optimizer' | 'learningRate' | 'maxSteps' | 'batchSize' | 'evalFreq' | 'seed';
+
+export class SettingsForm {
+  readonly preset = byId<HTMLSelectElement>('preset');
+  private readonly inputs = {
+    hiddenUnits: byId<HTMLInputElement>('hidden-units'),
+    activation: byId<HTMLSelectElement>('activation'),
+    norm: byId<HTMLSelectElement>('norm'),
+    optimizer: byId<HTMLSelectElement>('optimizer'),
+    learningRate: byId<HTMLInputElement>('learning-rate'),
+    maxSteps: byId<HTMLInputElement>('max-steps'),
+    batchSize: byId<HTMLInputElement>('batch-size'),
+    evalFreq: byId<HTMLInputElement>('eval-freq'),
+    seed: byId<HTMLInputElement>('seed'),
+  } satisfies Record<Field, HTMLInputElement | HTMLSelectElement>;
+
+  constructor(initialPreset = 'mlp-manual') {
+    for (const name of PRESET_NAMES) this.preset.append(el('option', { value: name }, PRESET_LABELS[name] ?? name));
+    this.preset.value = PRESET_NAMES.includes(initialPreset as never) ? initialPreset : 'mlp-manual';
+    this.preset.addEventListener('change', () => this.fill(presetConfig(this.preset.value)));
+    this.fill(presetConfig(this.preset.value));
+  }
+
+  get learningRateInput(): HTMLInputElement {
+    return this.inputs.learningRate;
+  }
+
+  fill(config: TrainConfig): void {
+    const i = this.inputs;
+    i.hiddenUnits.value = config.hiddenUnits.join(',');
+    i.activation.value = config.activation;
+    i.norm.value = config.norm;
+    i.optimizer.value = config.optimizer;
+    i.learningRate.value = String(config.learningRate);
+    i.maxSteps.value = String(config.maxSteps);
+    i.batchSize.value = String(config.batchSize);
+    i.evalFreq.value = String(config.evalFreq);
+    i.seed.value = String(config.seed);
+    this.model = config.model;
+    this.lock();
+  }
+
+  private model: TrainConfig['model'] = 'manual-mlp';
+  private running = false;
+
+  /** Disables what the model does not have, and everything but the learning rate while running. */
+  private lock(): void {
+    const i = this.inputs;
+    const manual = this.model === 'manual-mlp';
+    const cnn = this.model === 'cnn';
+    const fixed: Record<Field, boolean> = {
+      // The manual MLP has plain SGD and no normalisation (its backward is derived for exactly that).
+      optimizer: manual,
+      norm: manual || cnn,
+      hiddenUnits: cnn,
+      activation: cnn,
+      learningRate: false,
+      maxSteps: false,
+      batchSize: false,
+      evalFreq: false,
+      seed: false,
+    };
+    for (const [name, input] of Object.entries(i) as [Field, HTMLInputElement | HTMLSelectElement][]) {
+      input.disabled = fixed[name] || (this.running && name !== 'learningRate');
+    }
+    this.preset.disabled = this.running;
+  }
+
+  /** The settings as entered, validated the way the CLI validates its flags (throws one clear message). */
+  read(): RunSettings {
+    const i = this.inputs;
+    const num = (input: HTMLInputElement, what: string) => {
+      const v = Number(input.value);
+      if (input.value.trim() === '' || !Number.isFinite(v)) throw new Error(`${what} must be a number, got '${input.value}'`);
+      return v;
+    };
+    const hiddenUnits = i.hiddenUnits.value.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    const settings: RunSettings = {
+      preset: this.preset.value,
+      hiddenUnits,
+      activation: i.activation.value as RunSettings['activation'],
+      norm: i.norm.value as RunSettings['norm'],
+      optimizer: i.optimizer.value as RunSettings['optimizer'],
+      learningRate: num(i.learningRate, 'learning rate'),
+      maxSteps: num(i.maxSteps, 'max steps'),
+      batchSize: num(i.batchSize, 'batch size'),
+      evalFreq: num(i.evalFreq, 'eval frequency'),
+      seed: num(i.seed, 'seed'),
+    };
+    const { preset, ...overrides } = settings;
+    presetConfig(preset, overrides); // throws TrainConfig: … naming every bad field
+    return settings;
+  }
+
+  /** Locks the fields that cannot change mid-run (the learning rate stays editable). */
+  setRunning(running: boolean): void {
+    this.running = running;
+    this.lock();
+  }
+}

@@ -1,0 +1,114 @@
+// Renders a run as markdown: machine, one table of every cell, the targets, and the per-kernel
+// profiles of the Backprop steps that miss a target.
+import type { MatMulPeak, StepProfile } from './kernel-profile.js';
+import type { Machine } from './machine.js';
+import type { WorkloadResult } from './run-workload.js';
+import type { TargetResult } from './targets.js';
+import { markdownTable } from './timing.js';
+
+export interface RunReport {
+  date: string;
+  mode: 'full' | 'quick';
+  machine: Machine;
+  loadAverage: { start: number[]; end: number[] };
+  wallSeconds: number;
+  workloads: WorkloadResult[];
+  targets: TargetResult[];
+}
+
+const SHORT: Record<string, string> = {
+  mlp: 'MLP step',
+  'conv-layer': 'conv layer',
+  'cnn-step': 'CNN step',
+  'cnn-eval': 'CNN eval',
+  'data-load': 'data load',
+};
+
+export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 100_000 ? 0 : 2)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`);
+const fmtRatio = (r: number) => `${r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(2) : r.toFixed(3)}×`;
+
+function cellsTable(workloads: WorkloadResult[]): string {
+  const rows: string[][] = [];
+  for (const w of workloads) {
+    const byId = new Map(w.cells.map((c) => [c.id, c]));
+    w.cells.forEach((c, i) => {
+      const time = c.ms != null ? fmtMs(c.ms) : `cannot run: ${c.error ?? 'no result'}`;
+      const reps = c.samples.length ? String(c.samples.length) : '—';
+      const rss = c.peakRssMib != null ? `${c.peakRssMib.toFixed(0)} MiB` : '—';
+      let ratio = c.ref.length ? '' : 'reference';
+      if (c.ms != null && c.ref.length) {
+        const parts = c.ref
+          .map((id) => byId.get(id)!)
+          .filter((b) => b.ms != null)
+          .map((b) => (c.ref.length > 1 ? `${b.id.replace(/^bp-?/, '') || 'Backprop'} ${fmtRatio(b.ms! / c.ms!)}` : fmtRatio(b.ms! / c.ms!)));
+        ratio = parts.join(' · ') || '—';
+      } else if (c.ref.length) ratio = '—';
+      const leak = c.leaked ? ` (leaked ${c.leaked} tensors)` : '';
+      rows.push([i === 0 ? `**${SHORT[w.id] ?? w.id}**` : '', c.label + leak, time, reps, rss, ratio]);
+    });
+  }
+  return markdownTable(['workload', 'implementation', 'median', 'reps', 'peak RSS', 'Backprop ÷ peer'], rows);
+}
+
+function targetsTable(targets: TargetResult[]): string {
+  const rows = targets.map((t) => {
+    const sense = t.kind === 'at-most' ? 'Backprop ÷ peer' : 'peer ÷ Backprop';
+    if (t.value == null) return [t.name, '—', `not measured: ${t.why ?? ''}`];
+    const verdict = t.met ? `**met** (${t.kind === 'at-most' ? `${fmtRatio(t.value)} ≤ ${t.limit}×` : `${fmtRatio(t.value)} ≥ ${t.limit}×`})` : `**missed** by ${fmtRatio(t.off!)}`;
+    return [t.name, `${fmtRatio(t.value)} (${sense})`, verdict];
+  });
+  return markdownTable(['target', 'measured', 'verdict'], rows);
+}
+
+const rate = (flop: number | null, ms: number, peak: MatMulPeak) => {
+  if (flop == null || flop === 0) return ['—', '—', '—'];
+  const g = (flop / 1e6) / ms;
+  return [(flop / 1e9).toFixed(2), g.toFixed(2), `${((100 * g) / peak.gflops).toFixed(0)}%`];
+};
+
+export function profileTable(label: string, profile: StepProfile, peak: MatMulPeak, top = 12): string {
+  const head =
+    `${label}: one repetition under tf.profile, wall ${fmtMs(profile.wallMs)}, kernels ${fmtMs(profile.kernelMs)} ` +
+    `(${((100 * profile.kernelMs) / profile.wallMs).toFixed(0)}%; the rest is JS: autograd, tidy, dispose). ` +
+    `WASM matMul peak in this run: ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}).`;
+  const shown = profile.rows.slice(0, top);
+  const rest = profile.rows.slice(top);
+  const share = (ms: number) => `${((100 * ms) / profile.kernelMs).toFixed(1)}%`;
+  const rows = shown.map((r) => [r.kernel, String(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
+  if (rest.length) {
+    const ms = rest.reduce((s, r) => s + r.ms, 0);
+    rows.push([`${rest.length} others`, String(rest.reduce((s, r) => s + r.calls, 0)), fmtMs(ms), share(ms), '—', '—', '—']);
+  }
+  const header = ['kernel', 'calls', 'time', 'share', 'GFLOP', 'GFLOP/s', 'of matMul peak'];
+  const shapes = profile.byShape.slice(0, top).map((r) => [`${r.kernel} ${r.shapes}`, String(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
+  return `${head}\n\n${markdownTable(header, rows)}\n\nBy input shapes (matrix products and convolutions, slowest ${shapes.length}):\n\n${markdownTable(header, shapes)}`;
+}
+
+export function renderReport(r: RunReport): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`## pnpm bench${r.mode === 'quick' ? ' --quick' : ''} — ${r.date}`);
+  out.push('');
+  out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}. Node ${m.node}; Backprop WASM SIMD, 1 thread (tfjs-backend-wasm has no threads in Node). ` +
+    `Python ${m.python}, NumPy ${m.numpy}, PyTorch ${m.torch} (threads as stated per row).`);
+  out.push(`Load average (1/5/15 min) at start ${r.loadAverage.start.map((x) => x.toFixed(2)).join(' / ')}, at end ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' / ')}; run took ${fmtMs(r.wallSeconds * 1000)}.`);
+  out.push('Median of the timed repetitions after warm-up; Backprop and its peers take turns, round by round. ' +
+    '"Backprop ÷ peer" < 1 means Backprop is faster. Peak RSS is that cell\'s own process. Rows marked "×N" time a reduced batch and scale it up.');
+  out.push('');
+  out.push(cellsTable(r.workloads));
+  out.push('');
+  out.push('### Targets');
+  out.push('');
+  out.push(targetsTable(r.targets));
+  const profiles = r.workloads.flatMap((w) => w.profiles.map((p) => ({ w, p })));
+  if (profiles.length) {
+    out.push('');
+    out.push('### Where the time goes (Backprop steps that miss a target)');
+    for (const { w, p } of profiles) {
+      const cell = w.cells.find((c) => c.id === p.cell)!;
+      out.push('');
+      out.push(profileTable(`${SHORT[w.id] ?? w.id}, ${cell.label}`, p.profile, p.peak));
+    }
+  }
+  return out.join('\n');
+}

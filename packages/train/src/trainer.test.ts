@@ -1,0 +1,138 @@
+import { initBackend, tf } from '@backprop/tensor';
+import { leakedTensors } from '@backprop/tensor/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from './build-model.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import { makeRunData } from './data.js';
+import type { TrainEvent } from './events.js';
+import { metricsToCsv } from './metrics.js';
+import { presetConfig } from './presets.js';
+import { syntheticData } from './test-support/synthetic.js';
+import { train, type TrainOptions } from './trainer.js';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+const data = syntheticData();
+
+const configs = {
+  manual: presetConfig('mlp-manual', { hiddenUnits: [16], maxSteps: 30, batchSize: 20, evalFreq: 10, evalBatchSize: 25, learningRate: 1e-4 }),
+  tuned: presetConfig('mlp-tuned', { hiddenUnits: [16, 8], maxSteps: 30, batchSize: 20, evalFreq: 10, evalBatchSize: 25 }),
+};
+
+/** One run on fresh data sets and a fresh model; returns the result, events and checkpoints. */
+async function run(config: TrainConfig, extra: Partial<TrainOptions> = {}) {
+  const runData = makeRunData(data, config);
+  const model = buildModel(config, { recordShape: runData.recordShape, nClasses: runData.classNames.length });
+  const events: TrainEvent[] = [];
+  const checkpoints: Checkpoint[] = [];
+  try {
+    const result = await train({
+      config,
+      model,
+      data: runData,
+      onEvent: (e) => events.push(e),
+      onCheckpoint: (c) => void checkpoints.push(c),
+      ...extra,
+    });
+    return { result, events, checkpoints };
+  } finally {
+    model.dispose();
+  }
+}
+
+describe('train', () => {
+  it.each(Object.entries(configs))('%s: evaluates at 0, every evalFreq and the end, and learns the synthetic classes', async (_, config) => {
+    const { result, events } = await run(config);
+    expect(result.reason).toBe('completed');
+    expect(result.step).toBe(30);
+    expect(result.metrics.train.map((p) => p.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(result.metrics.eval.map((p) => p.step)).toEqual([0, 10, 20, 30]);
+    expect(result.metrics.eval[0]!.testLoss).toBeGreaterThan(result.finalEval!.testLoss + 0.2);
+    expect(result.finalEval!.testAccuracy).toBeGreaterThan(0.9);
+    // The training loss falls: mean of the last 5 steps below the first step's.
+    const last5 = result.metrics.train.slice(-5).reduce((s, p) => s + p.loss, 0) / 5;
+    expect(last5).toBeLessThan(result.metrics.train[0]!.loss);
+    // Event order: start, eval 0, then steps with evals after every 10th, done last.
+    expect(events[0]!.type).toBe('start');
+    expect(events.at(-1)!.type).toBe('done');
+    const kinds = events.filter((e) => e.type === 'eval' || e.type === 'step').map((e) => (e.type === 'eval' ? `e${e.step}` : `s${e.step}`));
+    expect(kinds.slice(0, 3)).toEqual(['e0', 's1', 's2']);
+    expect(kinds.slice(10, 13)).toEqual(['s10', 'e10', 's11']);
+    const step = events.find((e): e is Extract<TrainEvent, { type: 'step' }> => e.type === 'step' && e.step === 12)!;
+    expect(step.lastTestAccuracy).toBe(result.metrics.eval[1]!.testAccuracy);
+    expect(step.stepsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('evaluates the whole test set: accuracy is a multiple of 1/60 and does not depend on the chunk size', async () => {
+    const a = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 7 });
+    const b = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 60 });
+    for (const p of a.result.metrics.eval) expect(Math.abs(p.testAccuracy * 60 - Math.round(p.testAccuracy * 60))).toBeLessThan(1e-9);
+    expect(a.result.metrics.eval.map((p) => p.testAccuracy)).toEqual(b.result.metrics.eval.map((p) => p.testAccuracy));
+    a.result.metrics.eval.forEach((p, i) => expect(p.testLoss).toBeCloseTo(b.result.metrics.eval[i]!.testLoss, 5));
+  });
+
+  it('same seed twice gives identical metrics.csv; another seed does not', async () => {
+    const one = metricsToCsv((await run(configs.tuned)).result.metrics);
+    const two = metricsToCsv((await run(configs.tuned)).result.metrics);
+    const other = metricsToCsv((await run({ ...configs.tuned, seed: 43 })).result.metrics);
+    expect(two).toBe(one);
+    expect(other).not.toBe(one);
+  });
+
+  it.each(Object.entries(configs))('%s: resuming from a checkpoint gives exactly the uninterrupted metrics', async (_, config) => {
+    const full = await run(config);
+    expect(full.checkpoints.map((c) => c.step)).toEqual([0, 10, 20, 30]);
+    const resumed = await run(config, { resume: full.checkpoints[1] });
+    expect(resumed.result.metrics).toEqual(full.result.metrics);
+    expect(resumed.events[0]).toMatchObject({ type: 'start', startStep: 10 });
+  });
+
+  it('stops on the AbortSignal after the current step, checkpoints there, and resumes to the same result', async () => {
+    const config = configs.tuned;
+    const full = await run(config);
+    const controller = new AbortController();
+    const stopped = await run(config, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.step === 13) controller.abort();
+      },
+    });
+    expect(stopped.result.reason).toBe('stopped');
+    expect(stopped.result.step).toBe(13);
+    expect(stopped.result.metrics.train).toHaveLength(13);
+    expect(stopped.result.metrics.eval.map((p) => p.step)).toEqual([0, 10]);
+    expect(stopped.checkpoints.at(-1)!.step).toBe(13);
+    const resumed = await run(config, { resume: stopped.checkpoints.at(-1) });
+    expect(resumed.result.reason).toBe('completed');
+    expect(resumed.result.metrics).toEqual(full.result.metrics);
+  });
+
+  it('refuses to resume with a config that changes the math, naming the field', async () => {
+    const { checkpoints } = await run({ ...configs.manual, maxSteps: 10 });
+    await expect(run({ ...configs.manual, learningRate: 0.5 }, { resume: checkpoints.at(-1) })).rejects.toThrow(/learningRate \(checkpoint 0\.0001, now 0\.5\)/);
+    // maxSteps may grow: continue a finished run.
+    const more = await run({ ...configs.manual, maxSteps: 20 }, { resume: checkpoints.at(-1) });
+    expect(more.result.metrics.eval.map((p) => p.step)).toEqual([0, 10, 20]);
+  });
+
+  it('leaves no tensors behind: per step, per evaluation, and for a whole run', async () => {
+    for (const config of Object.values(configs)) {
+      const runData = makeRunData(data, config);
+      const before = tf.memory().numTensors;
+      const model = buildModel(config, { recordShape: runData.recordShape, nClasses: 3 });
+      const batch = runData.train.nextBatch(config.batchSize);
+      model.trainStep(batch); // Adam makes its moments on the first step
+      expect(leakedTensors(() => model.trainStep(batch))).toBe(0);
+      expect(leakedTensors(() => model.trainStep(batch))).toBe(0);
+      expect(leakedTensors(() => model.evaluate(runData.test.slice(0, 25)))).toBe(0);
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    const before = tf.memory().numTensors;
+    await run(configs.tuned);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
