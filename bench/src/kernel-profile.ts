@@ -12,6 +12,8 @@ export interface KernelRow {
 }
 
 export interface StepProfile {
+  /** Repetitions profiled; every figure below is per repetition (their mean). */
+  reps: number;
   /** Sum of the kernel times (the rest of a step is JS: autograd bookkeeping, tidy, dispose). */
   kernelMs: number;
   /** Wall time of the profiled repetition. */
@@ -57,37 +59,51 @@ export function kernelFlop(name: string, inputs: number[][], outputs: number[][]
   }
 }
 
-/** Profiles one call of `fn` and sums kernel time, calls and flop per kernel name. */
-export async function profileStep(fn: () => void): Promise<StepProfile> {
+/**
+ * Profiles `reps` calls of `fn` (one tf.profile around them all) and returns, per repetition, the
+ * kernel time, calls and flop per kernel name and per kernel + input shapes.
+ */
+export async function profileStep(fn: () => void, reps = 1): Promise<StepProfile> {
   const t0 = performance.now();
-  const info = await tf.profile(fn);
-  const wallMs = performance.now() - t0;
+  const info = await tf.profile(() => {
+    for (let i = 0; i < reps; i++) fn();
+  });
+  const wallMs = (performance.now() - t0) / reps;
   const byName = new Map<string, KernelRow>();
   const byShape = new Map<string, KernelRow & { shapes: string }>();
-  for (const k of info.kernels) {
-    // `name__op` entries are custom-gradient wrappers (fused conv/matMul) around kernels that are
-    // recorded on their own as well; counting both would count that time twice.
-    if (k.name.endsWith('__op')) continue;
-    const row = byName.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0, flop: 0 };
+  const add = (row: KernelRow, ms: number, f: number | null) => {
     row.calls++;
-    row.ms += (await k.kernelTimeMs) as number;
+    row.ms += ms;
+    row.flop = f == null || row.flop == null ? null : row.flop + f;
+  };
+  for (const k of info.kernels) {
+    // Custom-gradient ops (`name__op`, or "unnamed scope" outside a named one) are recorded as
+    // entries of their own around kernels that are recorded too: counting both would count twice.
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
+    const ms = (await k.kernelTimeMs) as number;
     // Optional inputs (a fused op's absent bias) come back as null shapes.
     const inputs = (k.inputShapes as Array<number[] | null>).map((sh) => sh ?? []);
     const f = kernelFlop(k.name, inputs, (k.outputShapes as Array<number[] | null>).map((sh) => sh ?? []));
-    row.flop = f == null || row.flop == null ? null : row.flop + f;
+    const row = byName.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0, flop: 0 };
+    add(row, ms, f);
     byName.set(k.name, row);
     if (f != null) {
       const shapes = inputs.filter((sh) => sh.length > 0).map((sh) => `[${sh.join('×')}]`).join(' ');
       const key = `${k.name} ${shapes}`;
       const e = byShape.get(key) ?? { kernel: k.name, shapes, calls: 0, ms: 0, flop: 0 };
-      e.calls++;
-      e.ms += (await k.kernelTimeMs) as number;
-      e.flop! += f;
+      add(e, ms, f);
       byShape.set(key, e);
     }
   }
-  const rows = [...byName.values()].sort((a, b) => b.ms - a.ms);
-  return { kernelMs: rows.reduce((s, r) => s + r.ms, 0), wallMs, rows, byShape: [...byShape.values()].sort((a, b) => b.ms - a.ms) };
+  const perRep = <R extends KernelRow>(r: R): R => ({ ...r, calls: r.calls / reps, ms: r.ms / reps, flop: r.flop == null ? null : r.flop / reps });
+  const rows = [...byName.values()].map(perRep).sort((a, b) => b.ms - a.ms);
+  return {
+    reps,
+    kernelMs: rows.reduce((s, r) => s + r.ms, 0),
+    wallMs,
+    rows,
+    byShape: [...byShape.values()].map(perRep).sort((a, b) => b.ms - a.ms),
+  };
 }
 
 export interface MatMulPeak {

@@ -47,11 +47,14 @@ const threads = machine.cores;
 process.stderr.write(`bench${quick ? ' --quick' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, NumPy ${machine.numpy}, PyTorch ${machine.torch}\n`);
 process.stderr.write(`load average at start: ${loadStart.map((x) => x.toFixed(2)).join(' ')}\n`);
 
-/** Profile the Backprop cells of a workload when one of its targets is missed. */
+/**
+ * Profile the Backprop cells of a workload when one of its targets is missed or within 20% of its
+ * limit: on a shared machine a near miss in one run is a miss in the next.
+ */
 const missedBackpropCells = (id: string) => (cells: CellResult[]) => {
   if (profileAll) return cells.filter((c) => c.impl === 'backprop').map((c) => c.id);
-  const missed = evaluateTargets([{ id, cells }]).filter((t) => t.met === false);
-  return [...new Set(missed.map((t) => t.bp))];
+  const atRisk = evaluateTargets([{ id, cells }]).filter((t) => t.off != null && t.off > 0.8);
+  return [...new Set(atRisk.map((t) => t.bp))];
 };
 
 const workloads: WorkloadResult[] = [];

@@ -6,7 +6,7 @@ export const MARK = '@@bench ';
 export type Command =
   | { cmd: 'run'; warmup: number; reps: number }
   /** Per-kernel profile of one repetition and the WASM matMul peak (Backprop workers only). */
-  | { cmd: 'profile' }
+  | { cmd: 'profile'; reps: number }
   | { cmd: 'end' };
 
 export interface ReadyReply {

@@ -55,7 +55,7 @@ function targetsTable(targets: TargetResult[]): string {
     const sense = t.kind === 'at-most' ? 'Backprop ÷ peer' : 'peer ÷ Backprop';
     if (t.value == null) return [t.name, '—', `not measured: ${t.why ?? ''}`];
     const verdict = t.met ? `**met** (${t.kind === 'at-most' ? `${fmtRatio(t.value)} ≤ ${t.limit}×` : `${fmtRatio(t.value)} ≥ ${t.limit}×`})` : `**missed** by ${fmtRatio(t.off!)}`;
-    return [t.name, `${fmtRatio(t.value)} (${sense})`, verdict];
+    return [t.name, `${fmtRatio(t.value)} (${sense})${t.scaled ? ', from a reduced batch ×N' : ''}`, verdict];
   });
   return markdownTable(['target', 'measured', 'verdict'], rows);
 }
@@ -68,19 +68,20 @@ const rate = (flop: number | null, ms: number, peak: MatMulPeak) => {
 
 export function profileTable(label: string, profile: StepProfile, peak: MatMulPeak, top = 12): string {
   const head =
-    `${label}: one repetition under tf.profile, wall ${fmtMs(profile.wallMs)}, kernels ${fmtMs(profile.kernelMs)} ` +
+    `${label}: ${profile.reps === 1 ? 'one repetition' : `mean of ${profile.reps} repetitions`} under tf.profile, wall ${fmtMs(profile.wallMs)}, kernels ${fmtMs(profile.kernelMs)} ` +
     `(${((100 * profile.kernelMs) / profile.wallMs).toFixed(0)}%; the rest is JS: autograd, tidy, dispose). ` +
     `WASM matMul peak in this run: ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}).`;
   const shown = profile.rows.slice(0, top);
   const rest = profile.rows.slice(top);
   const share = (ms: number) => `${((100 * ms) / profile.kernelMs).toFixed(1)}%`;
-  const rows = shown.map((r) => [r.kernel, String(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
+  const calls = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+  const rows = shown.map((r) => [r.kernel, calls(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
   if (rest.length) {
     const ms = rest.reduce((s, r) => s + r.ms, 0);
-    rows.push([`${rest.length} others`, String(rest.reduce((s, r) => s + r.calls, 0)), fmtMs(ms), share(ms), '—', '—', '—']);
+    rows.push([`${rest.length} others`, calls(rest.reduce((s, r) => s + r.calls, 0)), fmtMs(ms), share(ms), '—', '—', '—']);
   }
   const header = ['kernel', 'calls', 'time', 'share', 'GFLOP', 'GFLOP/s', 'of matMul peak'];
-  const shapes = profile.byShape.slice(0, top).map((r) => [`${r.kernel} ${r.shapes}`, String(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
+  const shapes = profile.byShape.slice(0, top).map((r) => [`${r.kernel} ${r.shapes}`, calls(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
   return `${head}\n\n${markdownTable(header, rows)}\n\nBy input shapes (matrix products and convolutions, slowest ${shapes.length}):\n\n${markdownTable(header, shapes)}`;
 }
 
@@ -103,7 +104,7 @@ export function renderReport(r: RunReport): string {
   const profiles = r.workloads.flatMap((w) => w.profiles.map((p) => ({ w, p })));
   if (profiles.length) {
     out.push('');
-    out.push('### Where the time goes (Backprop steps that miss a target)');
+    out.push('### Where the time goes: per-kernel profiles of the Backprop steps that miss a target or come within 20% of it');
     for (const { w, p } of profiles) {
       const cell = w.cells.find((c) => c.id === p.cell)!;
       out.push('');

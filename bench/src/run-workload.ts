@@ -91,9 +91,12 @@ export async function runWorkload(w: WorkloadSpec, wantProfile: (cells: CellResu
   for (const id of wantProfile(cells)) {
     const spec = specs.get(id);
     if (spec?.impl !== 'backprop' || results.get(id)!.error != null) continue;
-    log(`  profiling one repetition of ${spec.label} (tf.profile) and the WASM matMul peak`);
+    // A single short step is at the mercy of the machine's load: profile ~3 s worth of them.
+    const repMs = median(results.get(id)!.samples);
+    const reps = Math.max(1, Math.min(10, Math.round(3000 / repMs)));
+    log(`  profiling ${reps} repetition(s) of ${spec.label} (tf.profile) and the WASM matMul peak`);
     try {
-      profiles.push({ cell: id, ...(await workers.get(id)!.profile()) });
+      profiles.push({ cell: id, ...(await workers.get(id)!.profile(reps)) });
     } catch (e) {
       log(`  profile failed: ${message(e)}`);
     }

@@ -30,6 +30,8 @@ export interface TargetResult extends Target {
   /** How far off: value ÷ limit for 'at-most', limit ÷ value for 'faster-by' (> 1 = missed by that factor). */
   off: number | null;
   why?: string;
+  /** One side timed a reduced batch, scaled up (the ratio is indicative). */
+  scaled: boolean;
 }
 
 export function evaluateTargets(workloads: Pick<WorkloadResult, 'id' | 'cells'>[]): TargetResult[] {
@@ -41,12 +43,12 @@ export function evaluateTargets(workloads: Pick<WorkloadResult, 'id' | 'cells'>[
     const peer = w.cells.find((c) => c.id === t.peer);
     if (bp == null || peer == null) continue;
     if (bp.ms == null || peer.ms == null) {
-      out.push({ ...t, value: null, met: null, off: null, why: bp.error ?? peer.error ?? 'not measured' });
+      out.push({ ...t, value: null, met: null, off: null, why: bp.error ?? peer.error ?? 'not measured', scaled: false });
       continue;
     }
     const value = t.kind === 'at-most' ? bp.ms / peer.ms : peer.ms / bp.ms;
     const met = t.kind === 'at-most' ? value <= t.limit : value >= t.limit;
-    out.push({ ...t, value, met, off: t.kind === 'at-most' ? value / t.limit : t.limit / value });
+    out.push({ ...t, value, met, off: t.kind === 'at-most' ? value / t.limit : t.limit / value, scaled: bp.scale !== 1 || peer.scale !== 1 });
   }
   return out;
 }

@@ -97,8 +97,8 @@ export class Worker {
     return this.send<RunReply>({ cmd: 'run', warmup, reps });
   }
 
-  profile(): Promise<{ profile: StepProfile; peak: MatMulPeak }> {
-    return this.send({ cmd: 'profile' });
+  profile(reps: number): Promise<{ profile: StepProfile; peak: MatMulPeak }> {
+    return this.send({ cmd: 'profile', reps });
   }
 
   /** Ends the worker; returns its peak RSS in MiB (null if it had already exited). */

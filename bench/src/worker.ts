@@ -64,7 +64,7 @@ async function main(): Promise<void> {
         reply({ samples, leaked: impl === 'convnetjs' ? 0 : tf.memory().numTensors - before });
       } else if (cmd.cmd === 'profile') {
         if (impl === 'convnetjs') throw new Error('worker: profile needs a tfjs implementation');
-        const profile = await profileStep(() => task.step());
+        const profile = await profileStep(() => task.step(), cmd.reps);
         reply({ profile, peak: matMulPeak() });
       } else if (cmd.cmd === 'end') {
         task.dispose();

@@ -23,8 +23,7 @@ export type ToWorker =
   | { type: 'load-data'; source: DataSource }
   /** `control`: the shared pause/stop word (control.ts); null when the page is not cross-origin isolated. */
   | { type: 'start'; settings: RunSettings; control: SharedArrayBuffer | null }
-  | { type: 'pause' }
-  | { type: 'resume' }
+  /** Stop after the current step (pause, resume and stop also go through the shared control word). */
   | { type: 'stop' }
   | { type: 'set-lr'; learningRate: number }
   | { type: 'export'; what: 'model' | 'metrics' }

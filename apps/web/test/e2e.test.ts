@@ -25,7 +25,7 @@ beforeAll(async () => {
   if (!existsSync(archive)) throw new Error(`e2e: the CIFAR-10 archive must exist at ${archive} (shared/data of the checkout)`);
   mkdirSync(outDir, { recursive: true });
   const dist = await ensureBuilt();
-  server = await serve({ root: dist, port: 0 });
+  server = await serve({ root: dist, dataPath: archive, port: 0 });
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
@@ -43,7 +43,7 @@ const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?
 
 describe('the web app in Chromium', () => {
   it('is cross-origin isolated and runs WASM SIMD on more than one thread', async () => {
-    await page.goto(`${server.url}?preset=mlp-manual`);
+    await page.goto(`${server.origin}/?preset=mlp-manual`);
     await page.waitForSelector('#backend[data-threads]', { timeout: 60_000 });
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     expect(await dataset('#backend', 'backend')).toBe('wasm');
@@ -127,5 +127,11 @@ describe('the web app in Chromium', () => {
     expect(await page.$$eval('.module .katex', (k) => k.length)).toBeGreaterThan(15); // derivations typeset
     expect(await page.$$eval('#module-LayerNorm tr.pass', (r) => r.length)).toBeGreaterThanOrEqual(6);
     await page.screenshot({ path: path.join(outDir, 'gradcheck.png'), fullPage: true });
+  });
+
+  it('loads the archive from the URL `backprop serve --data` gives it', async () => {
+    await page.goto(server.url); // …/?data=/data/cifar-10-binary.tar.gz
+    await page.waitForSelector('#data-status[data-ready="true"]', { timeout: 120_000 });
+    expect(await text('#data-status')).toMatch(/50,000 train \/ 10,000 test/);
   });
 });

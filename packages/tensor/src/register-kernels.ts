@@ -4,13 +4,19 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { sliceConfig } from './kernels/slice.js';
 import { rememberStock } from './kernels/wasm-ops.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
 export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
-export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [batchMatMulConfig, conv2dBackpropInputConfig, sliceConfig];
+export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
+  batchMatMulConfig,
+  conv2dBackpropInputConfig,
+  sliceConfig,
+  maxPoolGradConfig,
+];
 
 let enabled = false;
 

@@ -31,3 +31,8 @@ export function countCorrect(scores: tf.Tensor, labels: ArrayLike<number>): numb
   for (let i = 0; i < p.length; i++) if (p[i] === labels[i]) hits++;
   return hits;
 }
+
+/** Throws unless lr is a positive finite number. */
+export function checkRate(lr: number): void {
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`setLearningRate: lr must be a positive finite number, got ${lr}`);
+}

@@ -3,7 +3,7 @@
 import type { Batch } from '@backprop/data';
 import { CrossEntropyLoss, loadStateDict, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
-import { countCorrect, toTensors } from './batch-tensors.js';
+import { checkRate, countCorrect, toTensors } from './batch-tensors.js';
 import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 
@@ -54,6 +54,30 @@ export class LayersModel implements TrainableModel {
       this.module.train();
       tf.dispose([x, y]);
     }
+  }
+
+  predict(batch: Batch): Float32Array {
+    const x = tf.tensor(batch.x, batch.xShape, 'float32');
+    this.module.eval();
+    try {
+      const logits = this.module.forward(x);
+      const scores = Float32Array.from(logits.dataSync() as Float32Array);
+      logits.dispose();
+      return scores;
+    } finally {
+      this.module.train();
+      x.dispose();
+    }
+  }
+
+  setLearningRate(lr: number): void {
+    checkRate(lr);
+    // The layers optimizers hold a tfjs one (`inner`): SGD and momentum keep −lr as a tensor that
+    // setLearningRate rebuilds; Adam reads its `learningRate` field at every step.
+    const inner = (this.optimizer as unknown as { inner?: { learningRate: number; setLearningRate?: (lr: number) => void } }).inner;
+    if (inner == null) throw new Error('LayersModel.setLearningRate: the optimizer has no tfjs optimizer inside (`inner`)');
+    if (typeof inner.setLearningRate === 'function') inner.setLearningRate(lr);
+    else inner.learningRate = lr;
   }
 
   stateDict(): TensorMap {

@@ -6,7 +6,7 @@ import type { Batch } from '@backprop/data';
 import { MLP, SGD, SoftmaxCrossEntropy, trainStep, type ActivationName } from '@backprop/manual';
 import { tf } from '@backprop/tensor';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
-import { countCorrect, toTensors } from './batch-tensors.js';
+import { checkRate, countCorrect, toTensors } from './batch-tensors.js';
 
 export interface ManualMlpOptions {
   nInputs: number;
@@ -50,6 +50,20 @@ export class ManualMlpModel implements TrainableModel {
     const correct = countCorrect(logits, batch.labels);
     tf.dispose([x, y, logits, loss]);
     return { lossSum: lossMean * batch.size, correct };
+  }
+
+  predict(batch: Batch): Float32Array {
+    const x = tf.tensor(batch.x, batch.xShape, 'float32');
+    const logits = this.mlp.logits(x);
+    this.mlp.releaseCache();
+    const scores = Float32Array.from(logits.dataSync() as Float32Array);
+    tf.dispose([x, logits]);
+    return scores;
+  }
+
+  setLearningRate(lr: number): void {
+    checkRate(lr);
+    this.sgd.lr = lr; // read at every step
   }
 
   stateDict(): TensorMap {

@@ -24,6 +24,10 @@ export interface TrainableModel {
   trainStep(batch: Batch): number;
   /** Loss and hits on a batch in inference mode; changes no state (BatchNorm uses running statistics). */
   evaluate(batch: Batch): EvalSums;
+  /** Class scores (logits) [N, K], row-major, in inference mode; changes no state. */
+  predict(batch: Batch): Float32Array;
+  /** Changes the optimizer's step size from the next step on (e.g. a slider in the web app). */
+  setLearningRate(lr: number): void;
   /** Parameters and buffers, copied out (PyTorch names and layouts). */
   stateDict(): TensorMap;
   /** Loads what `stateDict` gave (shapes must match). */

@@ -18,7 +18,7 @@ beforeAll(async () => {
 const data = syntheticData();
 
 const configs = {
-  manual: presetConfig('mlp-manual', { hiddenUnits: [16], maxSteps: 30, batchSize: 20, evalFreq: 10, evalBatchSize: 25, learningRate: 1e-4 }),
+  manual: presetConfig('mlp-manual', { hiddenUnits: [16], maxSteps: 30, batchSize: 20, evalFreq: 10, evalBatchSize: 25, learningRate: 1e-2 }),
   tuned: presetConfig('mlp-tuned', { hiddenUnits: [16, 8], maxSteps: 30, batchSize: 20, evalFreq: 10, evalBatchSize: 25 }),
 };
 
@@ -112,7 +112,7 @@ describe('train', () => {
 
   it('refuses to resume with a config that changes the math, naming the field', async () => {
     const { checkpoints } = await run({ ...configs.manual, maxSteps: 10 });
-    await expect(run({ ...configs.manual, learningRate: 0.5 }, { resume: checkpoints.at(-1) })).rejects.toThrow(/learningRate \(checkpoint 0\.0001, now 0\.5\)/);
+    await expect(run({ ...configs.manual, learningRate: 0.5 }, { resume: checkpoints.at(-1) })).rejects.toThrow(/learningRate \(checkpoint 0\.01, now 0\.5\)/);
     // maxSteps may grow: continue a finished run.
     const more = await run({ ...configs.manual, maxSteps: 20 }, { resume: checkpoints.at(-1) });
     expect(more.result.metrics.eval.map((p) => p.step)).toEqual([0, 10, 20]);
@@ -135,4 +135,33 @@ describe('train', () => {
     await run(configs.tuned);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each(Object.entries(configs))('%s: predict gives [N, K] logits whose arg-max matches evaluate; setLearningRate acts like a config lr', async (_, config) => {
+    const runData = makeRunData(data, config);
+    const shape = { recordShape: runData.recordShape, nClasses: 3 };
+    const model = buildModel(config, shape);
+    const doubled = buildModel({ ...config, learningRate: 2 * config.learningRate }, shape);
+    try {
+      const batch = runData.train.nextBatch(config.batchSize);
+      model.setLearningRate(2 * config.learningRate);
+      model.trainStep(batch);
+      doubled.trainStep(batch);
+      expect([...model.stateDict()]).toEqual([...doubled.stateDict()]);
+      const test = runData.test.slice(0, 25);
+      let scores: Float32Array = new Float32Array(0);
+      expect(leakedTensors(() => void (scores = model.predict(test)))).toBe(0);
+      expect(scores).toHaveLength(25 * 3);
+      let hits = 0;
+      for (let i = 0; i < 25; i++) {
+        const row = Array.from(scores.subarray(i * 3, i * 3 + 3));
+        if (row.indexOf(Math.max(...row)) === test.labels[i]) hits++;
+      }
+      expect(hits).toBe(model.evaluate(test).correct);
+      expect(() => model.setLearningRate(0)).toThrow('setLearningRate: lr must be a positive finite number, got 0');
+    } finally {
+      model.dispose();
+      doubled.dispose();
+    }
+  });
 });
+

@@ -43,6 +43,8 @@ export class RunSession {
   private trainMs = 0;
   private trainSteps = 0;
   private step = 0;
+  private epoch = 0;
+  private elapsedMs = 0;
 
   constructor(
     settings: RunSettings,
@@ -155,9 +157,6 @@ export class RunSession {
     );
     if (state === STOP) this.abort.abort();
   }
-
-  private epoch = 0;
-  private elapsedMs = 0;
 
   private flushSteps(force: boolean, epoch = this.epoch, elapsedMs = this.elapsedMs): void {
     this.epoch = epoch;

@@ -98,10 +98,6 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ type: 'measured', timing: measureSteps(data, msg.preset, msg.steps, msg.warmup), threads: info.threads });
       return;
     }
-    case 'pause':
-    case 'resume':
-      // Pausing goes through the shared control word (a paused worker cannot read messages).
-      return;
   }
 }
 

@@ -144,3 +144,17 @@ describe('leaks', () => {
     tf.dispose([x, w, a]);
   });
 });
+
+describe('MaxPoolGrad', () => {
+  const cases: Array<{ shape: [number, number, number, number]; k: number; s: number; pad: 'same' | 'valid' | number; shift: number }> = [
+    { shape: [1, 4, 4, 1], k: 2, s: 2, pad: 0, shift: -5 }, // every window negative: the stock kernel's bug
+    { shape: [2, 9, 9, 3], k: 3, s: 2, pad: 1, shift: 0 },
+    { shape: [2, 8, 8, 4], k: 3, s: 2, pad: 'same', shift: -1 },
+    { shape: [1, 7, 5, 2], k: 2, s: 1, pad: 'valid', shift: 0 },
+  ];
+  it.each(cases)('$shape k$k s$s pad $pad matches tfjs-backend-cpu', async ({ shape, k, s, pad, shift }) => {
+    const x = normal(size(shape), 12).map((v) => v + shift);
+    const err = await compare(() => tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, k, s, pad).mul(tf.range(1, 1 + size(tf.maxPool(v as tf.Tensor4D, k, s, pad).shape)).reshape(tf.maxPool(v as tf.Tensor4D, k, s, pad).shape)).sum())(tf.tensor4d(x, shape)));
+    expect(err).toBe(0);
+  });
+});

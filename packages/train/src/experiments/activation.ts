@@ -141,7 +141,7 @@ export function gradNormChartSpec(r: ActivationExperimentResult): VegaLiteSpec {
       encoding: {
         x: { field: 'step', type: 'quantitative' },
         y: { field: 'norm', type: 'quantitative', scale: { type: 'log' }, title: '‖∂L/∂W‖₂' },
-        color: { field: 'layer', type: 'nominal', title: 'Linear (1 = input side)' },
+        color: { field: 'layer', type: 'nominal', title: 'Linear layer (1 = input side)', legend: { titleLimit: 300 } },
       },
     },
   };
