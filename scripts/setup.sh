@@ -27,3 +27,13 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
 fi
 pnpm install --frozen-lockfile
 pnpm run build
+
+# This workplace has no internet beyond package registries. Where a copy of the official CIFAR-10
+# archive sits beside the checkout (../shared/data), seed the download cache with it so that the
+# main command needs no download; elsewhere `backprop` downloads it on first use.
+CACHE_DIR="${BACKPROP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/backprop}"
+if [ -f ../shared/data/cifar-10-binary.tar.gz ] && [ ! -f "$CACHE_DIR/cifar-10-binary.tar.gz" ]; then
+  mkdir -p "$CACHE_DIR"
+  cp ../shared/data/cifar-10-binary.tar.gz "$CACHE_DIR/.cifar-10-binary.tar.gz.part"
+  mv "$CACHE_DIR/.cifar-10-binary.tar.gz.part" "$CACHE_DIR/cifar-10-binary.tar.gz"
+fi
