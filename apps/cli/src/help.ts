@@ -10,6 +10,7 @@ Commands:
   gradcheck [module…]    gradient checks of the hand-derived modules and the LayerNorm versions
   data fetch|info|verify download CIFAR-10 into the cache, describe it, or check it
   experiment <name>      the report's discussion claims, measured (activation, norm-batch-size)
+  serve [--data <file>]  serve the web app (COOP/COEP for WASM threads), optionally with an archive
 
 Run 'backprop <command> --help' for a command's options.
 `;
@@ -98,4 +99,11 @@ Options:
   --seed N          (default 42)
   --data PATH, --cache-dir DIR, --out DIR   as for train
   -h, --help        this text
+`;
+
+export const SERVE_HELP = `Usage: backprop serve [--data <archive>] [--port 5173] [--host 127.0.0.1]
+
+Serves the built web app (apps/web/dist; run \`pnpm build\` first) with the Cross-Origin-Opener-Policy
+and Cross-Origin-Embedder-Policy headers that WASM threads need. With --data, the page loads that
+CIFAR-10 archive (binary or python .tar.gz) by itself.
 `;

@@ -30,7 +30,7 @@ describe('backprop', () => {
   });
 
   it.each([
-    [['frobnicate'], "backprop: unknown command 'frobnicate', expected one of train, gradcheck, data, experiment (see 'backprop --help')"],
+    [['frobnicate'], "backprop: unknown command 'frobnicate', expected one of train, gradcheck, data, experiment, serve (see 'backprop --help')"],
     [['train'], "backprop train: missing preset: backprop train <mlp-manual|mlp|mlp-tuned|cnn> (see 'backprop train --help')"],
     [['train', 'mlp-manual', '--optimizer', 'adam'], "backprop train: optimizer must be 'sgd' for the manual MLP (@backprop/manual has plain SGD only), got 'adam' (see 'backprop train --help')"],
     [['train', 'cnn', '--activation', 'tanh'], "backprop train: --activation do(es) not apply to the cnn preset (see 'backprop train --help')"],
@@ -133,3 +133,16 @@ describe('backprop', () => {
   });
 });
 
+
+describe('backprop serve', () => {
+  it('refuses a missing --data archive with one line and exit code 2', async () => {
+    const { code, err: stderr } = await run(["serve", "--data", "/nonexistent/cifar.tar.gz"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("backprop serve: --data: no such file '/nonexistent/cifar.tar.gz'");
+  });
+  it('has --help', async () => {
+    const { code, out: stdout } = await run(["serve", "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Cross-Origin-Embedder-Policy');
+  });
+});

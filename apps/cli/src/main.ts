@@ -3,6 +3,7 @@
 import { dataCommand } from './commands/data.js';
 import { experimentCommand } from './commands/experiment.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 import { errorLine, UsageError } from './errors.js';
 import { MAIN_HELP } from './help.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   gradcheck: gradcheckCommand,
   data: dataCommand,
   experiment: experimentCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
