@@ -3,6 +3,7 @@
 // agreement of each module. Each row is the worst case over its seeded cases.
 import { agreementSpecs, runAgreementSpec } from './agreement-cases.js';
 import { checkSpecs, runCheckSpec } from './check-cases.js';
+import type { AgreementReport } from './agreement.js';
 
 export interface GradCheckRow {
   module: string;
@@ -56,22 +57,27 @@ export function gradCheckAll({ seed = 42, float32 = true, filter }: GradCheckAll
     for (const spec of agreementSpecs.filter((s) => wanted(s.module))) {
       for (const reports of runAgreementSpec(spec, seed)) {
         for (const r of reports) {
-          merge({
-            module: spec.module,
-            name: r.name,
-            kind: r.kind,
-            check: 'float32 (tfjs) vs float64',
-            cases: 1,
-            // The pass rule is scale-relative: elementwise relative error is meaningless for
-            // entries that cancel to ~0, where float32 keeps only absolute accuracy.
-            maxRelError: r.maxScaledError,
-            tolerance: `max|a−b|/max|b| < ${r.tolerance.toExponential(0)}`,
-            pass: r.pass,
-            original: false,
-          });
+          merge(agreementRow(spec.module, r));
         }
       }
     }
   }
   return rows;
+}
+
+/** One float32-vs-float64 agreement report as a table row. */
+export function agreementRow(module: string, r: AgreementReport): GradCheckRow {
+  return {
+    module,
+    name: r.name,
+    kind: r.kind,
+    check: 'float32 (tfjs) vs float64',
+    cases: 1,
+    // The pass rule is scale-relative: elementwise relative error is meaningless for entries
+    // that cancel to ~0, where float32 keeps only absolute accuracy.
+    maxRelError: r.maxScaledError,
+    tolerance: `max|a−b|/max|b| < ${r.tolerance.toExponential(0)}`,
+    pass: r.pass,
+    original: false,
+  };
 }

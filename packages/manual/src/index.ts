@@ -45,4 +45,4 @@ export {
 } from './agreement.js';
 export { checkSpecs, runCheckSpec, type CheckSpec } from './check-cases.js';
 export { agreementSpecs, runAgreementSpec, type AgreementSpec } from './agreement-cases.js';
-export { gradCheckAll, type GradCheckRow, type GradCheckAllOptions } from './grad-check-all.js';
+export { gradCheckAll, agreementRow, type GradCheckRow, type GradCheckAllOptions } from './grad-check-all.js';

@@ -1,7 +1,7 @@
 // Runs @backprop/manual's gradient checks (the original assignment's, at its tolerances, in float64)
 // and the float32-tfjs-vs-float64 agreement checks, one spec at a time, posting each spec's rows as
 // soon as they are done, so the page fills in while the rest runs.
-import { agreementSpecs, checkSpecs, runAgreementSpec, runCheckSpec } from '@backprop/manual';
+import { agreementRow, agreementSpecs, checkSpecs, runAgreementSpec, runCheckSpec } from '@backprop/manual';
 import { initBackend } from '@backprop/tensor';
 import type { GradCheckRow } from '@backprop/manual';
 import { wasmPaths } from '../worker/wasm-paths.js';
@@ -41,17 +41,7 @@ async function run(seed: number): Promise<void> {
   }
   for (const spec of agreementSpecs) {
     const rows = runAgreementSpec(spec, seed).flatMap((reports) =>
-      reports.map((r) => ({
-        module: spec.module,
-        name: r.name,
-        kind: r.kind,
-        check: 'float32 (tfjs) vs float64',
-        cases: 1,
-        maxRelError: r.maxScaledError,
-        tolerance: `max|a−b|/max|b| < ${r.tolerance.toExponential(0)}`,
-        pass: r.pass,
-        original: false,
-      })),
+      reports.map((r) => agreementRow(spec.module, r)),
     );
     post({ type: 'rows', rows: worst(rows) });
   }
