@@ -57,6 +57,19 @@ def torch_setup(threads):
 PIXEL_STD = 60.0  # mean-subtracted 0-255 pixels
 
 
+def training_step(net, opt, loss_fn, x, y):
+    """One optimizer step on a fixed batch, as a closure the timing loop calls."""
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
 def torch_mlp(size, threads):
     torch, info = torch_setup(threads)
     nn = torch.nn
@@ -66,14 +79,7 @@ def torch_mlp(size, threads):
     x = torch.randn(size, 3072) * PIXEL_STD
     y = torch.randint(0, 10, (size,))
 
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(net(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    return step, info
+    return training_step(net, opt, loss_fn, x, y), info
 
 
 def conv_net():
@@ -91,14 +97,7 @@ def torch_cnn_step(size, threads):
     x = torch.randn(size, 3, 32, 32) * PIXEL_STD
     y = torch.randint(0, 10, (size,))
 
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(net(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    return step, info
+    return training_step(net, opt, loss_fn, x, y), info
 
 
 def torch_cnn_eval(size, threads):

@@ -8,7 +8,7 @@ test set at the given steps and writes JSON. Run with Debian's python3 (torch 1.
     /usr/bin/python3 scripts/reference/cnn_torch.py --archive ../shared/data/cifar-10-binary.tar.gz \
         --steps 1000 --eval 0,500,1000 --out runs/torch-cnn-1000.json
 """
-import argparse, gzip, io, json, tarfile, time
+import argparse, json, os, sys, tarfile, time
 
 import numpy as np
 import torch
@@ -28,26 +28,14 @@ def load_cifar10_binary(path):
     return train[:, 1:], train[:, 0].astype(np.int64), test[:, 1:], test[:, 0].astype(np.int64)
 
 
-class PreAct(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.bn = nn.BatchNorm2d(c)
-        self.conv = nn.Conv2d(c, c, 3, padding=1)
-
-    def forward(self, x):
-        return x + self.conv(torch.relu(self.bn(x)))
+# The one PyTorch definition of the SPEC Part 4 network, with @backprop/layers' parameter names
+# (packages/layers/fixtures/torch_reference.py, also used by the parity tests).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packages", "layers", "fixtures"))
+from torch_reference import ConvNet  # noqa: E402
 
 
 def conv_net(n_channels=3, n_classes=10):
-    pool = lambda: nn.MaxPool2d(3, stride=2, padding=1)
-    return nn.Sequential(
-        nn.Conv2d(n_channels, 64, 3, padding=1), PreAct(64),
-        nn.Conv2d(64, 128, 1), pool(), PreAct(128), PreAct(128),
-        nn.Conv2d(128, 256, 1), pool(), PreAct(256), PreAct(256),
-        nn.Conv2d(256, 512, 1), pool(), PreAct(512), PreAct(512),
-        pool(), PreAct(512), PreAct(512),
-        pool(), nn.BatchNorm2d(512), nn.ReLU(), nn.Flatten(), nn.Linear(512, n_classes),
-    )
+    return ConvNet(n_channels, n_classes)
 
 
 def main():
