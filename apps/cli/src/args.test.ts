@@ -18,6 +18,7 @@ describe('parseTrainArgs', () => {
 
   it('accepts --flag=value and -h', () => {
     expect(parseTrainArgs(['cnn', '--max-steps=10']).overrides).toEqual({ maxSteps: 10 });
+    expect(parseTrainArgs(['cnn', '--no-initial-eval']).overrides).toEqual({ evalAtStart: false });
     expect(parseTrainArgs(['-h']).help).toBe(true);
   });
 

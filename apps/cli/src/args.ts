@@ -67,6 +67,7 @@ export const TRAIN_OPTIONS = {
   'batch-size': { type: 'string' },
   'eval-freq': { type: 'string' },
   'eval-batch-size': { type: 'string' },
+  'no-initial-eval': { type: 'boolean' },
   optimizer: { type: 'string' },
   activation: { type: 'string' },
   norm: { type: 'string' },
@@ -97,6 +98,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   set('activation', 'activation', (f, x) => choice(f, x, ['elu', 'tanh', 'relu'] as const, cmd));
   set('norm', 'norm', (f, x) => choice(f, x, ['none', 'batch', 'layer'] as const, cmd));
   set('seed', 'seed', (f, x) => nonNegativeInt(f, x, cmd));
+  if (v['no-initial-eval'] === true) overrides.evalAtStart = false;
   return {
     help: v.help === true,
     preset: positionals[0],

@@ -40,6 +40,7 @@ Options:
   --batch-size N            examples per step
   --eval-freq N             evaluate the whole test set (and checkpoint) every N steps
   --eval-batch-size N       test examples per forward pass (memory only)
+  --no-initial-eval         skip the step-0 evaluation of the untrained model
   --optimizer sgd|adam      (manual-mlp: sgd only)
   --activation elu|tanh|relu  hidden activation (MLPs)
   --norm none|batch|layer   normalisation after each hidden activation (autograd MLP)

@@ -34,6 +34,11 @@ export interface TrainConfig {
   batchSize: number;
   /** Evaluate on the whole test set (and checkpoint) every this many steps, and at step 0 and at the end. */
   evalFreq: number;
+  /**
+   * Evaluate the untrained model at step 0 too (the first point of the curves). A full test pass of the CNN
+   * takes minutes on one WASM thread, so long runs and quick looks can skip it (`--no-initial-eval`).
+   */
+  evalAtStart: boolean;
   /** Test examples per forward pass during evaluation (memory only; the result does not depend on it). */
   evalBatchSize: number;
   /** Seed of the weight initialisation and of the data shuffles (the original used 42 throughout). */
@@ -54,6 +59,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   maxSteps: 1400,
   batchSize: 200,
   evalFreq: 100,
+  evalAtStart: true,
   evalBatchSize: 1000,
   seed: 42,
   normalization: 'mean-image',
@@ -77,6 +83,7 @@ export function validateConfig(config: TrainConfig): TrainConfig {
     positiveInt('batchSize', config.batchSize),
     positiveInt('evalFreq', config.evalFreq),
     positiveInt('evalBatchSize', config.evalBatchSize),
+    typeof config.evalAtStart === 'boolean' ? null : `evalAtStart must be true or false, got ${String(config.evalAtStart)}`,
     Number.isInteger(config.seed) && config.seed >= 0 ? null : `seed must be a non-negative integer, got ${config.seed}`,
     Number.isFinite(config.learningRate) && config.learningRate > 0 ? null : `learningRate must be a positive number, got ${config.learningRate}`,
     Array.isArray(config.hiddenUnits) && config.hiddenUnits.every((h) => Number.isInteger(h) && h > 0)

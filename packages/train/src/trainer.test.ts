@@ -66,6 +66,14 @@ describe('train', () => {
     expect(step.stepsPerSecond).toBeGreaterThan(0);
   });
 
+  it('with evalAtStart false skips only the step-0 evaluation, and the metrics of the steps are unchanged', async () => {
+    const full = await run(configs.manual);
+    const skipped = await run({ ...configs.manual, evalAtStart: false });
+    expect(skipped.result.metrics.eval.map((p) => p.step)).toEqual([10, 20, 30]);
+    expect(skipped.result.metrics.train).toEqual(full.result.metrics.train);
+    expect(skipped.result.metrics.eval).toEqual(full.result.metrics.eval.slice(1));
+  });
+
   it('evaluates the whole test set: accuracy is a multiple of 1/60 and does not depend on the chunk size', async () => {
     const a = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 7 });
     const b = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 60 });

@@ -35,7 +35,7 @@ export interface TrainResult {
 }
 
 /** Fields that may change between a checkpoint and its resumption (they do not alter the math so far). */
-const RESUMABLE_CHANGES: ReadonlySet<keyof TrainConfig> = new Set(['maxSteps', 'evalFreq', 'evalBatchSize', 'preset']);
+const RESUMABLE_CHANGES: ReadonlySet<keyof TrainConfig> = new Set(['maxSteps', 'evalFreq', 'evalBatchSize', 'evalAtStart', 'preset']);
 
 export async function train({ config, model, data, resume, signal, onEvent, onCheckpoint }: TrainOptions): Promise<TrainResult> {
   const emit = (e: TrainEvent) => onEvent?.(e);
@@ -79,7 +79,7 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
     emit({ type: 'eval', ...point, maxSteps, evalMs: now() - t, elapsedMs: elapsed() });
     await checkpoint();
   };
-  if (step === 0 && metrics.eval.length === 0) await evalAndCheckpoint(); // the untrained model
+  if (config.evalAtStart && step === 0 && metrics.eval.length === 0) await evalAndCheckpoint(); // the untrained model
 
   // --- the loop
   let secondsPerStep = 0;

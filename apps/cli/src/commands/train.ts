@@ -11,7 +11,7 @@ import type { Io } from '../io.js';
 import { ProgressReporter } from '../progress.js';
 
 /** Flags a resumed run may change: they do not alter what has been computed so far. */
-const RESUME_FLAGS: Partial<Record<keyof TrainConfig, string>> = { maxSteps: '--max-steps', evalFreq: '--eval-freq', evalBatchSize: '--eval-batch-size' };
+const RESUME_FLAGS: Partial<Record<keyof TrainConfig, string>> = { maxSteps: '--max-steps', evalFreq: '--eval-freq', evalBatchSize: '--eval-batch-size', evalAtStart: '--no-initial-eval' };
 
 const FLAG_OF: Record<string, string> = {
   hiddenUnits: '--dnn-hidden-units',
@@ -20,6 +20,7 @@ const FLAG_OF: Record<string, string> = {
   batchSize: '--batch-size',
   evalFreq: '--eval-freq',
   evalBatchSize: '--eval-batch-size',
+  evalAtStart: '--no-initial-eval',
   optimizer: '--optimizer',
   activation: '--activation',
   norm: '--norm',
