@@ -73,6 +73,7 @@ export const kernelWorkloads = (quick: boolean): Workload[] => [
   matMulWorkload('MLP dW dyᵀ·x [200×100]ᵀ·[200×3072]', 100, 200, 3072, true, false),
   matMulWorkload('MLP dx dy·W [200×100]·[100×3072]', 200, 100, 3072, false, false),
   matMulWorkload('square 512 Aᵀ·Bᵀ', 512, 512, 512, true, true),
+  ...(quick ? [] : convWorkloads('conv3×3 3→64 32×32 b32 (first layer)', 32, 32, 3, 64, 3)),
   ...convWorkloads('conv3×3 64→64 32×32 b32', 32, 32, 64, 64, 3),
   ...(quick ? [] : convWorkloads('conv3×3 128→128 16×16 b32', 32, 16, 128, 128, 3)),
   ...(quick ? [] : convWorkloads('conv3×3 256→256 8×8 b32', 32, 8, 256, 256, 3)),

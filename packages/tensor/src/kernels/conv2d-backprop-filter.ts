@@ -1,50 +1,91 @@
-// Conv2DBackpropFilter (dW of a conv), missing from tfjs-backend-wasm, as one GEMM:
+// Conv2DBackpropFilter (dW of a conv), missing from tfjs-backend-wasm, as GEMMs on XNNPACK:
 //   dW[kh,kw,ci,co] = Σ_{n,oh,ow} xPadded[n, oh·s + kh, ow·s + kw, ci] · dy[n,oh,ow,co]
-// Each filter tap (kh, kw) needs one GEMM, dW[kh,kw]ᵀ = dyᵀ·window ([Cout, M]·[M, Cin]), on
-// XNNPACK; the KH·KW results [Cout, Cin] stack and transpose to [KH,KW,Cin,Cout]. The same FLOPs
-// as the forward conv.
+// i.e. dW = colsᵀ·dy ([KH·KW·Cin, M]·[M, Cout]) over the M output positions, where row
+// (kh, kw, ci) of colsᵀ is channel ci of the window that tap (kh, kw) sees — the product comes out
+// in the filter's [KH,KW,Cin,Cout] layout. The same FLOPs as the forward conv.
 //
-// Stride 1 gathers nothing: flatten padded x to [N·Hp·Wp, Cin] and place dy on the same Hp×Wp
-// grid (zero-padded bottom/right). Tap (kh, kw) is then the row shift kh·Wp + kw of x — a
-// zero-copy view of the WASM heap. The zero rows of dy cancel the positions that wrap across
-// rows or images, at the cost of (Hp·Wp)/(OH·OW) more GEMM work (13% at 32×32, 3×3).
-// Strides > 1 gather each tap's window with StridedSlice instead.
+// Stride 1 gathers nothing: with padded x transposed once to xᵀ [Cin, N·Hp·Wp] and dy placed on
+// the same Hp×Wp grid (zero-padded bottom/right), tap (kh, kw)'s row of colsᵀ is row ci of xᵀ
+// shifted by kh·Wp + kw columns. The zero rows of dy cancel the positions that wrap across rows or
+// images, at the cost of (Hp·Wp)/(OH·OW) more GEMM work: 13% at 32×32 and 27% at 16×16, but 56% at
+// 8×8, so small images (and strides > 1) gather each tap's window with StridedSlice instead.
+//
+// Why the GEMM is cut along M (measured at 3×3 64→64 32×32, batch 32, M = 37K): one GEMM over
+// all of M streams its operands from L3 for every output tile (~9 GFLOP/s); in pieces of
+// CHUNK_ROWS positions the packed B piece [rows, Cout] stays in L2 (~14.5 GFLOP/s). Each piece's
+// A [KH·KW·Cin, rows] is assembled from xᵀ with plain row copies, and the pieces' products are
+// summed into dW. Earlier versions ran one GEMM per tap with x as the B operand; XNNPACK packs B
+// afresh for every new tensor at ~18 ns an element, which cost more than the GEMMs themselves.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGeometry, shape4, type ConvGeometry } from './conv-geometry.js';
-import { free, freeView, matMul, padHW, reshape, rowView, run, transpose } from './wasm-ops.js';
+import { free, freeView, heapView, matMul, padHW, reshape, rowView, run, transpose } from './wasm-ops.js';
 
 const OP = 'Conv2DBackpropFilter';
 
-/** Per-tap [Cout, Cin] products for stride 1, from row-shifted views of x (see the file comment). */
-function stride1TapProducts(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo[] {
+/** Output positions per GEMM: the packed B piece [rows, Cout] fits in L2 up to Cout = 256. */
+const CHUNK_ROWS = 2048;
+
+/** Where tap t's channels live: rows of xT [Cin, R], starting at column `offset`. */
+interface TapSource {
+  xT: TensorInfo;
+  offset: number;
+}
+
+/** dW = Σ over pieces of M of colsᵀ[:, piece]·dy[piece] (see the file comment); dy is [M', Cout]. */
+function accumulate(backend: BackendWasm, dW: TensorInfo, taps: TapSource[], dyRows: TensorInfo, length: number): void {
+  const inC = taps[0]!.xT.shape[0]!;
+  const k = taps.length * inC; // rows of colsᵀ
+  const rows = Math.min(CHUNK_ROWS, length);
+  const scratch = backend.makeOutput([k * rows], 'float32');
+  for (let start = 0; start < length; start += rows) {
+    const len = Math.min(rows, length - start);
+    // Heap views are taken right before use: any allocation may grow (and move) the heap.
+    const cols = backend.typedArrayFromHeap(scratch);
+    taps.forEach(({ xT, offset }, t) => {
+      const src = backend.typedArrayFromHeap(xT);
+      const stride = xT.shape[1]!;
+      for (let ci = 0; ci < inC; ci++) {
+        const from = ci * stride + offset + start;
+        cols.set(src.subarray(from, from + len), (t * inC + ci) * len);
+      }
+    });
+    const a = heapView(backend, scratch, 0, [k, len]);
+    const b = rowView(backend, dyRows, start, len);
+    const product = matMul(backend, a, b); // [KH·KW·Cin, Cout]
+    freeView(backend, a);
+    freeView(backend, b); // also drops XNNPACK's packed copy of b
+    const sum = backend.typedArrayFromHeap(dW);
+    const part = backend.typedArrayFromHeap(product);
+    if (start === 0) sum.set(part);
+    else for (let i = 0; i < part.length; i++) sum[i]! += part[i]!;
+    free(backend, product);
+  }
+  free(backend, scratch);
+}
+
+/** Stride 1 on large images: every tap reads one xᵀ, shifted (see the file comment). */
+function shiftedTaps(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, g: ConvGeometry, dW: TensorInfo): void {
   const [n, hp, wp] = xPadded.shape as [number, number, number, number];
   const positions = n * hp * wp;
   const length = positions - ((g.filterHeight - 1) * wp + g.filterWidth - 1);
   const xRows = reshape(backend, xPadded, [positions, g.inChannels]);
+  const xT = transpose(backend, xRows, [1, 0]); // [Cin, positions]
   const dyGrid = padHW(backend, dy, 0, hp - g.outHeight, 0, wp - g.outWidth);
   const dyRows = reshape(backend, dyGrid, [positions, g.outChannels]);
-  const dyHead = rowView(backend, dyRows, 0, length);
-  const dyT = transpose(backend, dyHead, [1, 0]); // [Cout, length]
-  freeView(backend, dyHead);
-  const products: TensorInfo[] = [];
+  const taps: TapSource[] = [];
   for (let kh = 0; kh < g.filterHeight; kh++) {
-    for (let kw = 0; kw < g.filterWidth; kw++) {
-      const window = rowView(backend, xRows, kh * wp + kw, length);
-      products.push(matMul(backend, dyT, window));
-      freeView(backend, window);
-    }
+    for (let kw = 0; kw < g.filterWidth; kw++) taps.push({ xT, offset: kh * wp + kw });
   }
-  free(backend, xRows, dyGrid, dyRows, dyT);
-  return products;
+  accumulate(backend, dW, taps, dyRows, length);
+  free(backend, xRows, xT, dyGrid, dyRows);
 }
 
-/** Per-tap [Cout, Cin] products for strides > 1, windows gathered with StridedSlice. */
-function stridedTapProducts(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo[] {
+/** Strides > 1 and small images: each tap's window gathered with StridedSlice and transposed. */
+function gatheredTaps(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, g: ConvGeometry, dW: TensorInfo): void {
   const m = g.batch * g.outHeight * g.outWidth;
-  const dyFlat = reshape(backend, dy, [m, g.outChannels]);
-  const dyT = transpose(backend, dyFlat, [1, 0]);
-  const products: TensorInfo[] = [];
+  const dyRows = reshape(backend, dy, [m, g.outChannels]);
+  const taps: TapSource[] = [];
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++) {
       const window = run(backend, 'StridedSlice', { x: xPadded }, {
@@ -58,12 +99,12 @@ function stridedTapProducts(backend: BackendWasm, xPadded: TensorInfo, dy: Tenso
         shrinkAxisMask: 0,
       });
       const rows = reshape(backend, window, [m, g.inChannels]);
-      products.push(matMul(backend, dyT, rows));
+      taps.push({ xT: transpose(backend, rows, [1, 0]), offset: 0 }); // [Cin, m]
       free(backend, window, rows);
     }
   }
-  free(backend, dyFlat, dyT);
-  return products;
+  accumulate(backend, dW, taps, dyRows, m);
+  free(backend, dyRows, ...taps.map((t) => t.xT));
 }
 
 const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -78,16 +119,12 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   if (g.dilated) throw new Error(`${OP}: dilations other than 1 are not supported on WASM`);
   const padded = g.padTop + g.padBottom + g.padLeft + g.padRight > 0;
   const xPadded = padded ? padHW(wasm, x, g.padTop, g.padBottom, g.padLeft, g.padRight) : x;
-  const stride1 = g.strideHeight === 1 && g.strideWidth === 1;
-  const products = (stride1 ? stride1TapProducts : stridedTapProducts)(wasm, xPadded, dy, g);
+  const waste = (xPadded.shape[1]! * xPadded.shape[2]!) / (g.outHeight * g.outWidth);
+  const shifted = g.strideHeight === 1 && g.strideWidth === 1 && waste <= 1.3;
+  const dW = wasm.makeOutput(filterShape, 'float32');
+  (shifted ? shiftedTaps : gatheredTaps)(wasm, xPadded, dy, g, dW);
   if (xPadded !== x) free(wasm, xPadded);
-  const taps = g.filterHeight * g.filterWidth;
-  const stacked = taps === 1 ? products[0]! : run(wasm, 'Concat', products as unknown as Record<string, TensorInfo>, { axis: 0 });
-  const stacked3 = reshape(wasm, stacked, [taps, g.outChannels, g.inChannels]);
-  const dW = transpose(wasm, stacked3, [0, 2, 1]); // [taps, Cin, Cout]
-  const out = reshape(wasm, dW, filterShape);
-  free(wasm, stacked, stacked3, dW, ...(taps > 1 ? products : []));
-  return out;
+  return dW;
 };
 
 export const conv2dBackpropFilterConfig: KernelConfig = {

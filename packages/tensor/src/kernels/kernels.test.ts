@@ -62,6 +62,9 @@ const convCases: ConvCase[] = [
   { batch: 1, size: 3, inC: 512, outC: 512, k: 3, stride: 1, pad: 'same' },
   { batch: 32, size: 2, inC: 256, outC: 512, k: 1, stride: 1, pad: 'valid' },
   { batch: 1, size: 10, inC: 5, outC: 7, k: 3, stride: 2, pad: 'valid' },
+  // Conv2DBackpropFilter's shifted-view path (large images) with several 2048-position GEMM chunks:
+  { batch: 4, size: 32, inC: 4, outC: 8, k: 3, stride: 1, pad: 'same' },
+  { batch: 5, size: 24, inC: 6, outC: 3, k: 3, stride: 1, pad: 'valid' },
 ];
 
 describe.each(convCases)('conv %o', (c) => {

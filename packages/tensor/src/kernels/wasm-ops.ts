@@ -51,21 +51,30 @@ const heapRecord = (backend: BackendWasm, t: TensorInfo): HeapRecord =>
   (backend as unknown as { dataIdMap: { get(id: object): HeapRecord } }).dataIdMap.get(t.dataId);
 
 /**
- * A zero-copy view of rows [start, start + rows) of `x` (rows along axis 0), as a tensor the
- * WASM kernels accept. It shares x's memory: release it with `freeView` (never `free`), and
- * before x is freed.
+ * A zero-copy view of `x`'s memory from element `offset` on, with `shape`, as a tensor the WASM
+ * kernels accept. Release it with `freeView` (never `free`), and before x is freed.
  */
+export function heapView(backend: BackendWasm, x: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  if (x.dtype !== 'float32') throw new Error(`heapView: x must be float32, got ${x.dtype}`);
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  const viewSize = shape.reduce((a, b) => a * b, 1);
+  if (offset < 0 || offset + viewSize > size) {
+    throw new Error(`heapView: elements [${offset}, ${offset + viewSize}) outside x's ${size}`);
+  }
+  return backend.makeOutput(shape, 'float32', heapRecord(backend, x).memoryOffset + offset * 4);
+}
+
+/** A `heapView` of rows [start, start + rows) of `x` (rows along axis 0). */
 export function rowView(backend: BackendWasm, x: TensorInfo, start: number, rows: number): TensorInfo {
-  if (x.dtype !== 'float32') throw new Error(`rowView: x must be float32, got ${x.dtype}`);
   const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);
   const first = x.shape[0] ?? 0;
   if (start < 0 || rows < 0 || start + rows > first) {
     throw new Error(`rowView: rows [${start}, ${start + rows}) outside x's ${first} rows`);
   }
-  return backend.makeOutput([rows, ...x.shape.slice(1)], 'float32', heapRecord(backend, x).memoryOffset + start * rowSize * 4);
+  return heapView(backend, x, start * rowSize, [rows, ...x.shape.slice(1)]);
 }
 
-/** Releases a `rowView` without freeing the memory it shares. */
+/** Releases a `heapView` or `rowView` without freeing the memory it shares. */
 export function freeView(backend: BackendWasm, view: TensorInfo): void {
   const record = heapRecord(backend, view);
   const wasm = backend.wasm as unknown as { tfjs: { disposeData(id: number): void } };
