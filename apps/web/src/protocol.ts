@@ -13,6 +13,8 @@ export interface RunSettings {
   maxSteps: number;
   batchSize: number;
   evalFreq: number;
+  /** Evaluate the untrained model at step 0 (a whole CNN test pass takes minutes; see TrainConfig). */
+  evalAtStart: boolean;
   seed: number;
 }
 

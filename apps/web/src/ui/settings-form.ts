@@ -26,6 +26,7 @@ export class SettingsForm {
     evalFreq: byId<HTMLInputElement>('eval-freq'),
     seed: byId<HTMLInputElement>('seed'),
   } satisfies Record<Field, HTMLInputElement | HTMLSelectElement>;
+  private readonly evalAtStart = byId<HTMLInputElement>('eval-at-start');
 
   constructor(initialPreset = 'mlp-manual') {
     for (const name of PRESET_NAMES) this.preset.append(el('option', { value: name }, PRESET_LABELS[name] ?? name));
@@ -49,6 +50,8 @@ export class SettingsForm {
     i.batchSize.value = String(config.batchSize);
     i.evalFreq.value = String(config.evalFreq);
     i.seed.value = String(config.seed);
+    // Off for the CNN: a whole test pass of the untrained net takes minutes in a page.
+    this.evalAtStart.checked = config.evalAtStart && config.model !== 'cnn';
     this.model = config.model;
     this.lock();
   }
@@ -76,6 +79,7 @@ export class SettingsForm {
     for (const [name, input] of Object.entries(i) as [Field, HTMLInputElement | HTMLSelectElement][]) {
       input.disabled = fixed[name] || (this.running && name !== 'learningRate');
     }
+    this.evalAtStart.disabled = this.running;
     this.preset.disabled = this.running;
   }
 
@@ -98,6 +102,7 @@ export class SettingsForm {
       maxSteps: num(i.maxSteps, 'max steps'),
       batchSize: num(i.batchSize, 'batch size'),
       evalFreq: num(i.evalFreq, 'eval frequency'),
+      evalAtStart: this.evalAtStart.checked,
       seed: num(i.seed, 'seed'),
     };
     const { preset, ...overrides } = settings;
