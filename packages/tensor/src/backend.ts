@@ -1,5 +1,6 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tf.js';
+import { allowWasmThreads } from './wasm-thread-cap.js';
 
 /** Which backend runs the math, whether WASM SIMD is on, and how many threads it uses. */
 export interface BackendInfo {
@@ -11,7 +12,10 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** 'wasm' (default; SIMD, Backprop's training kernels) or 'cpu' (tfjs's plain JS reference). */
   backend?: 'wasm' | 'cpu';
-  /** WASM threads. Only honoured where the platform allows them (a cross-origin isolated page). */
+  /**
+   * WASM threads. Only honoured where the platform allows them (a cross-origin isolated page);
+   * then exactly this many, even past tfjs's own cap of half the logical cores (wasm-thread-cap.ts).
+   */
   threads?: number;
   /**
    * Where the `.wasm` binaries are served from: a prefix ending in '/' or a map from file name
@@ -53,6 +57,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         throw new Error(`initBackend: options.threads must be a positive integer, got ${options.threads}`);
       }
       setThreadsCount(options.threads);
+      if (!isNode) allowWasmThreads(options.threads);
     }
     wasmPathsSet = true;
   }

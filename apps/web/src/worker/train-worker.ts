@@ -7,7 +7,6 @@ import type { FromWorker, SampleImages, ToWorker } from '../protocol.js';
 import { loadData, pickSamples } from './data-loader.js';
 import { measureSteps } from './measure-steps.js';
 import { RunSession } from './run-session.js';
-import { allowWasmThreads } from './thread-count.js';
 import { wasmPaths } from './wasm-paths.js';
 
 const SAMPLES_PER_CLASS = 4;
@@ -32,7 +31,6 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init': {
       const threads = self.crossOriginIsolated ? Math.max(1, msg.threads) : 1;
-      if (threads > 1) allowWasmThreads(threads);
       ready = initBackend({ backend: 'wasm', threads, wasmPaths });
       const info = (await ready) as Awaited<ReturnType<typeof initBackend>>;
       post({ type: 'backend', report: { ...info, crossOriginIsolated: self.crossOriginIsolated } });

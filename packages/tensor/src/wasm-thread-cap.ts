@@ -4,7 +4,9 @@
 // `navigator.hardwareConcurrency` when the backend starts; reporting twice the requested count
 // there lets the request through. The pool itself is created with exactly the requested size
 // (`initBackend` reports what XNNPACK actually got), so this never oversubscribes the CPU.
+// initBackend calls it for an explicit `threads` request in a browser (not Node: no threads there).
 export function allowWasmThreads(requested: number): void {
+  if (typeof self === 'undefined' || self.navigator == null) return;
   const nav = self.navigator as Navigator & { hardwareConcurrency: number };
   const real = nav.hardwareConcurrency || 1;
   if (2 * requested <= real) return;
