@@ -17,6 +17,7 @@ export { LayerNormManual, layerNormManual } from './layer-norm-manual.js';
 export { MLP, type MLPOptions, type Activation } from './mlp.js';
 export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions, type Params } from './optim.js';
+export type { OptimizerStateDict } from './optimizer-state.js';
 export { namedGradients, type NamedGradients } from './gradients.js';
 export { trainStep, type Criterion } from './train-step.js';
 export {

@@ -34,6 +34,44 @@ describe('SGD', () => {
     opt.dispose();
   });
 
+  it.each([
+    ['plain', 0],
+    ['with momentum', 0.9],
+  ])('%s: setLearningRate scales the next update by new lr / old lr', (_, momentum) => {
+    // Loss Σ w·c: with momentum the buffer after two steps is (1 + μ)·c, and p moves by −lr·buf.
+    const c = tf.tensor1d([0.5, -1, 2]);
+    const w = tf.variable(tf.tensor1d([1, 2, 3]));
+    const opt = new SGD([w], { lr: 0.1, momentum });
+    opt.step(linearLoss(w, c)).dispose();
+    expect(opt.lr).toBe(0.1);
+    opt.setLearningRate(0.025);
+    expect(opt.lr).toBe(0.025);
+    const before = w.dataSync().slice();
+    const tensors = tf.memory().numTensors;
+    opt.step(linearLoss(w, c)).dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    const delta = Array.from(w.dataSync(), (v, i) => v - before[i]!);
+    expect(delta).toEqual([0.5, -1, 2].map((ci) => expect.closeTo(-0.025 * (1 + momentum) * ci, 6)));
+    opt.dispose();
+    tf.dispose([w, c]);
+  });
+
+  it('setLearningRate refuses a rate that is not a finite number > 0, naming the op and the value, and keeps the old one', () => {
+    const w = tf.variable(tf.zeros([1]));
+    const opt = new SGD([w], { lr: 0.1 });
+    const tensors = tf.memory().numTensors;
+    for (const bad of [0, -1, NaN, Infinity]) {
+      expect(() => opt.setLearningRate(bad)).toThrow(`SGD.setLearningRate: lr must be a finite number > 0, got ${bad}`);
+    }
+    const adam = new Adam([w]);
+    expect(() => adam.setLearningRate(-0.5)).toThrow('Adam.setLearningRate: lr must be a finite number > 0, got -0.5');
+    expect([opt.lr, adam.lr]).toEqual([0.1, 1e-3]);
+    adam.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    opt.dispose();
+    w.dispose();
+  });
+
   it('checks its arguments', () => {
     const w = tf.variable(tf.zeros([1]));
     expect(() => new SGD([w], { lr: -1 })).toThrow(/lr must be ≥ 0, got -1/);
@@ -65,6 +103,26 @@ describe('Adam', () => {
     }
     expectClose(w, p, { rtol: 1e-6 });
     opt.dispose();
+  });
+
+  it('setLearningRate scales the next update by new lr / old lr', () => {
+    // Two Adams in the same state; one halves its rate before the second step.
+    const c = [tf.tensor1d([0.3, -2]), tf.tensor1d([0.1, 4])];
+    const [w1, w2] = [tf.variable(tf.tensor1d([1, -1])), tf.variable(tf.tensor1d([1, -1]))];
+    const [o1, o2] = [new Adam([w1], { lr: 1e-2 }), new Adam([w2], { lr: 1e-2 })];
+    o1.step(linearLoss(w1, c[0]!)).dispose();
+    o2.step(linearLoss(w2, c[0]!)).dispose();
+    o2.setLearningRate(5e-3);
+    expect([o1.lr, o2.lr]).toEqual([1e-2, 5e-3]);
+    const start = w1.dataSync().slice();
+    expect(Array.from(w2.dataSync())).toEqual(Array.from(start));
+    o1.step(linearLoss(w1, c[1]!)).dispose();
+    o2.step(linearLoss(w2, c[1]!)).dispose();
+    const d1 = Array.from(w1.dataSync(), (v, i) => v - start[i]!);
+    const d2 = Array.from(w2.dataSync(), (v, i) => v - start[i]!);
+    expect(d2.map((d, i) => d / d1[i]!)).toEqual([expect.closeTo(0.5, 4), expect.closeTo(0.5, 4)]);
+    for (const o of [o1, o2]) o.dispose();
+    tf.dispose([w1, w2, ...c]);
   });
 
   it('checks betas', () => {

@@ -14,7 +14,6 @@ export { PRESETS, PRESET_NAMES, isPresetName, presetConfig, type PresetName } fr
 export type { TrainableModel, EvalSums, TensorMap } from './trainable-model.js';
 export { ManualMlpModel, type ManualMlpOptions } from './manual-mlp-model.js';
 export { LayersModel, type LayersModelOptions } from './layers-model.js';
-export { saveOptimizerState, loadOptimizerState } from './optimizer-state.js';
 export { buildModel, layoutFor, type DataShape } from './build-model.js';
 export { makeRunData, type RunData } from './data.js';
 export { evaluate, type EvalResult } from './evaluate.js';

@@ -4,7 +4,6 @@ import type { Batch } from '@backprop/data';
 import { CrossEntropyLoss, loadStateDict, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
 import { checkRate, countCorrect, toTensors } from './batch-tensors.js';
-import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 
 export interface LayersModelOptions {
@@ -72,12 +71,7 @@ export class LayersModel implements TrainableModel {
 
   setLearningRate(lr: number): void {
     checkRate(lr);
-    // The layers optimizers hold a tfjs one (`inner`): SGD and momentum keep −lr as a tensor that
-    // setLearningRate rebuilds; Adam reads its `learningRate` field at every step.
-    const inner = (this.optimizer as unknown as { inner?: { learningRate: number; setLearningRate?: (lr: number) => void } }).inner;
-    if (inner == null) throw new Error('LayersModel.setLearningRate: the optimizer has no tfjs optimizer inside (`inner`)');
-    if (typeof inner.setLearningRate === 'function') inner.setLearningRate(lr);
-    else inner.learningRate = lr;
+    this.optimizer.setLearningRate(lr);
   }
 
   stateDict(): TensorMap {
@@ -88,12 +82,15 @@ export class LayersModel implements TrainableModel {
     loadStateDict(this.module, tensors);
   }
 
+  /** The optimizer's `stateDict` keyed by the module's PyTorch names (`iterations`, `<param>/<slot>`, Adam's β powers). */
   optimizerState(): Promise<TensorMap> {
-    return saveOptimizerState(this.module, this.optimizer);
+    return this.optimizer.stateDict(this.module);
   }
 
-  loadOptimizerState(tensors: TensorMap): Promise<void> {
-    return loadOptimizerState(this.module, this.optimizer, tensors);
+  /** Restores `optimizerState()`; an empty map (no optimizer state saved) leaves the optimizer as it is. */
+  async loadOptimizerState(tensors: TensorMap): Promise<void> {
+    if (tensors.size === 0) return;
+    await this.optimizer.loadStateDict(this.module, tensors);
   }
 
   numParameters(): number {

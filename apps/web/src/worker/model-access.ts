@@ -1,7 +1,8 @@
 // What the web app needs from a model beyond @backprop/train's TrainableModel interface: class
 // scores for the prediction grid and the confusion matrix, a learning rate that changes while
 // training, and the first layer's weights. A model that offers `predict` / `setLearningRate` is used
-// through them; for the two adapters @backprop/train ships, the fallbacks below reach into them.
+// through them; for the two adapters @backprop/train ships, the fallbacks below go through their
+// public parts (the module, the layers optimizer's setLearningRate, the manual SGD's lr).
 import type { Batch } from '@backprop/data';
 import { tf } from '@backprop/tensor';
 import { LayersModel, ManualMlpModel, type TrainableModel } from '@backprop/train';
@@ -55,10 +56,7 @@ export function setLearningRate(model: TrainableModel, lr: number): void {
     return;
   }
   if (model instanceof LayersModel) {
-    // tfjs's SGD/momentum keep -lr as a tensor (setLearningRate rebuilds it); Adam reads the field.
-    const inner = (model.optimizer as unknown as { inner: { learningRate: number; setLearningRate?: (lr: number) => void } }).inner;
-    if (typeof inner.setLearningRate === 'function') inner.setLearningRate(lr);
-    else inner.learningRate = lr;
+    model.optimizer.setLearningRate(lr); // @backprop/layers' Optimizer.setLearningRate
     return;
   }
   throw new Error(`setLearningRate: model '${model.description}' has no setLearningRate(lr) and is not one of @backprop/train's adapters`);
