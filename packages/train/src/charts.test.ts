@@ -25,3 +25,15 @@ describe('chart specs', () => {
     expect(spec.encoding.y.scale.domain).toEqual([0, 1]);
   });
 });
+
+describe('accuracy chart rendering', () => {
+  it('keeps step 0 on the axis when the only evaluation is at step 20 (no step-0 evaluation)', async () => {
+    const { renderSvg } = await import('./node/render-svg.js');
+    const one: MetricsHistory = { train: [], eval: [{ step: 20, testLoss: 2.1, testAccuracy: 0.27, trainLoss: 2.2 }] };
+    const svg = await renderSvg(accuracyChartSpec(one));
+    const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]);
+    expect(ticks).toContain('0');
+    expect(ticks).toContain('20');
+    expect(ticks.some((t) => t?.includes('.000'))).toBe(false); // no "20.000000" from a collapsed domain
+  });
+});

@@ -54,7 +54,8 @@ export function accuracyChartSpec(metrics: MetricsHistory, { title = 'Test accur
     data: { values },
     mark: { type: 'line', strokeWidth: 2, point: { color: '#e45756' }, color: '#e45756' },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step' },
+      // From step 0 even when the run skipped the step-0 evaluation (one point would collapse the axis).
+      x: { field: 'step', type: 'quantitative', title: 'step', scale: { domainMin: 0 }, axis: { format: 'd' } },
       y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
       tooltip: [{ field: 'step', type: 'quantitative' }, { field: 'accuracy', type: 'quantitative', format: '.4f' }],
     },
