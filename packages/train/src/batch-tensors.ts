@@ -21,15 +21,15 @@ export function toTensors(batch: Batch, { oneHot }: { oneHot: boolean }): { x: t
   return { x, y };
 }
 
-/** How many rows of `scores` [N, K] have their arg-max at `labels[row]` (reads the scores once). */
-export function countCorrect(scores: tf.Tensor, labels: ArrayLike<number>): number {
-  const predicted = tf.argMax(scores, 1);
-  const p = predicted.dataSync();
-  predicted.dispose();
-  if (p.length !== labels.length) throw new Error(`countCorrect: ${p.length} predictions for ${labels.length} labels`);
-  let hits = 0;
-  for (let i = 0; i < p.length; i++) if (p[i] === labels[i]) hits++;
-  return hits;
+/** The arg-max class of each row of `scores` [N, K], and how many equal `labels[row]`. */
+export function scoreHits(scores: tf.Tensor, labels: ArrayLike<number>): { predicted: Int32Array; correct: number } {
+  const argMax = tf.argMax(scores, 1);
+  const predicted = Int32Array.from(argMax.dataSync());
+  argMax.dispose();
+  if (predicted.length !== labels.length) throw new Error(`scoreHits: ${predicted.length} predictions for ${labels.length} labels`);
+  let correct = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
+  return { predicted, correct };
 }
 
 /** Throws unless lr is a positive finite number. */

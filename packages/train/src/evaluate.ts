@@ -7,18 +7,23 @@ export interface EvalResult {
   loss: number;
   accuracy: number;
   examples: number;
+  /** Counts [K × K], row = true class, column = predicted class; sums to `examples`. */
+  confusion: Int32Array;
 }
 
 export function evaluate(model: TrainableModel, data: DataSet, batchSize: number): EvalResult {
   let lossSum = 0;
   let correct = 0;
   let examples = 0;
+  const k = data.numClasses;
+  const confusion = new Int32Array(k * k);
   for (const batch of data.batches(batchSize)) {
     const sums = model.evaluate(batch);
     lossSum += sums.lossSum;
     correct += sums.correct;
     examples += batch.size;
+    for (let i = 0; i < batch.size; i++) confusion[batch.labels[i]! * k + sums.predicted[i]!]!++;
   }
   if (examples === 0) throw new Error('evaluate: the data set is empty');
-  return { loss: lossSum / examples, accuracy: correct / examples, examples };
+  return { loss: lossSum / examples, accuracy: correct / examples, examples, confusion };
 }

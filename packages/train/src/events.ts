@@ -34,6 +34,8 @@ export interface EvalEvent extends EvalPoint {
   maxSteps: number;
   /** How long the evaluation took. */
   evalMs: number;
+  /** Counts [K × K] over the whole test set, row = true class, column = predicted (not kept in the metrics). */
+  confusion: Int32Array;
   elapsedMs: number;
 }
 

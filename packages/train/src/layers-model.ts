@@ -3,7 +3,7 @@
 import type { Batch } from '@backprop/data';
 import { CrossEntropyLoss, loadStateDict, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
-import { checkRate, countCorrect, toTensors } from './batch-tensors.js';
+import { checkRate, scoreHits, toTensors } from './batch-tensors.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 
 export interface LayersModelOptions {
@@ -46,9 +46,9 @@ export class LayersModel implements TrainableModel {
       const logits = this.module.forward(x);
       const loss = this.sumCriterion.forward(logits, y);
       const lossSum = loss.dataSync()[0]!;
-      const correct = countCorrect(logits, batch.labels);
+      const { predicted, correct } = scoreHits(logits, batch.labels);
       tf.dispose([logits, loss]);
-      return { lossSum, correct };
+      return { lossSum, correct, predicted };
     } finally {
       this.module.train();
       tf.dispose([x, y]);

@@ -6,7 +6,7 @@ import type { Batch } from '@backprop/data';
 import { MLP, SGD, SoftmaxCrossEntropy, trainStep, type ActivationName } from '@backprop/manual';
 import { tf } from '@backprop/tensor';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
-import { checkRate, countCorrect, toTensors } from './batch-tensors.js';
+import { checkRate, scoreHits, toTensors } from './batch-tensors.js';
 
 export interface ManualMlpOptions {
   nInputs: number;
@@ -47,9 +47,9 @@ export class ManualMlpModel implements TrainableModel {
     const loss = this.loss.forward(logits, y);
     this.loss.dispose(); // drops the softmax it cached for a backward that will not come
     const lossMean = loss.dataSync()[0]!;
-    const correct = countCorrect(logits, batch.labels);
+    const { predicted, correct } = scoreHits(logits, batch.labels);
     tf.dispose([x, y, logits, loss]);
-    return { lossSum: lossMean * batch.size, correct };
+    return { lossSum: lossMean * batch.size, correct, predicted };
   }
 
   predict(batch: Batch): Float32Array {

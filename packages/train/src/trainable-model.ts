@@ -13,6 +13,8 @@ export interface EvalSums {
   lossSum: number;
   /** Number of examples whose arg-max prediction equals the label. */
   correct: number;
+  /** The arg-max class of each example. */
+  predicted: Int32Array;
 }
 
 export interface TrainableModel {

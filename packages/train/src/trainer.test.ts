@@ -74,6 +74,19 @@ describe('train', () => {
     expect(skipped.result.metrics.eval).toEqual(full.result.metrics.eval.slice(1));
   });
 
+  it('each evaluation event carries the confusion matrix of the whole test set, agreeing with its accuracy', async () => {
+    const { events } = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 7 });
+    const evals = events.filter((e): e is Extract<TrainEvent, { type: 'eval' }> => e.type === 'eval');
+    expect(evals).toHaveLength(2);
+    for (const e of evals) {
+      expect(e.confusion).toHaveLength(3 * 3);
+      expect(e.confusion.reduce((a, b) => a + b, 0)).toBe(60); // every test example, in chunks of 7
+      const diagonal = e.confusion[0]! + e.confusion[4]! + e.confusion[8]!;
+      expect(diagonal / 60).toBeCloseTo(e.testAccuracy, 12);
+      for (let c = 0; c < 3; c++) expect(e.confusion[c * 3]! + e.confusion[c * 3 + 1]! + e.confusion[c * 3 + 2]!).toBe(20); // 20 per class
+    }
+  });
+
   it('evaluates the whole test set: accuracy is a multiple of 1/60 and does not depend on the chunk size', async () => {
     const a = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 7 });
     const b = await run({ ...configs.manual, maxSteps: 10, evalBatchSize: 60 });

@@ -72,11 +72,11 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
   // --- evaluation: the whole test set, then a checkpoint
   const evalAndCheckpoint = async () => {
     const t = now();
-    const { loss, accuracy } = evaluate(model, data.test, evalBatchSize);
+    const { loss, accuracy, confusion } = evaluate(model, data.test, evalBatchSize);
     const previous = metrics.eval.at(-1)?.step ?? 0;
     const point: EvalPoint = { step, testLoss: loss, testAccuracy: accuracy, trainLoss: meanTrainLoss(metrics, previous, step) };
     metrics.eval.push(point);
-    emit({ type: 'eval', ...point, maxSteps, evalMs: now() - t, elapsedMs: elapsed() });
+    emit({ type: 'eval', ...point, maxSteps, evalMs: now() - t, elapsedMs: elapsed(), confusion });
     await checkpoint();
   };
   if (config.evalAtStart && step === 0 && metrics.eval.length === 0) await evalAndCheckpoint(); // the untrained model

@@ -25,8 +25,6 @@ type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 /** Messages about steps go out at most this often (the page redraws on each). */
 const STEP_MESSAGE_MS = 100;
-/** The CNN's confusion matrix covers this many test images (a second forward pass over all 10,000 would double each evaluation). */
-const CNN_CONFUSION_EXAMPLES = 1000;
 
 export class RunSession {
   readonly config: TrainConfig;
@@ -131,10 +129,10 @@ export class RunSession {
       }
       case 'eval': {
         this.lastStepAt = null; // the next interval includes the evaluation
-        const { type: _t, maxSteps: _m, evalMs: _e, elapsedMs: _el, ...point } = e;
+        const { type: _t, maxSteps: _m, evalMs: _e, elapsedMs: _el, confusion, ...point } = e;
         this.metrics.eval.push(point);
         this.flushSteps(true);
-        const snapshot = this.snapshot(e.step, e.testLoss, e.testAccuracy, e.trainLoss);
+        const snapshot = this.snapshot(e.step, e.testLoss, e.testAccuracy, e.trainLoss, confusion);
         const transfer: Transferable[] = [snapshot.samplePredictions.buffer, snapshot.sampleConfidence.buffer, snapshot.confusion.buffer];
         if (snapshot.weights) transfer.push(snapshot.weights.data.buffer);
         this.post({ type: 'eval', ...snapshot }, transfer);
@@ -177,19 +175,11 @@ export class RunSession {
     this.pendingPoints = [];
   }
 
-  private snapshot(step: number, testLoss: number, testAccuracy: number, trainLoss: number | null): EvalSnapshot {
+  /** What the page shows after an evaluation; the confusion matrix comes from the evaluation itself (whole test set). */
+  private snapshot(step: number, testLoss: number, testAccuracy: number, trainLoss: number | null, confusion: Int32Array): EvalSnapshot {
     const k = this.runData.classNames.length;
     const sampleScores = predictScores(this.model, this.samples.slice(0, this.samples.length));
     const { classes, confidence } = topClass(sampleScores, k);
-    const confusion = new Int32Array(k * k);
-    const test = this.runData.test;
-    const limit = this.config.model === 'cnn' ? Math.min(CNN_CONFUSION_EXAMPLES, test.length) : test.length;
-    const chunk = Math.min(this.config.evalBatchSize, limit);
-    for (let start = 0; start < limit; start += chunk) {
-      const batch = test.slice(start, Math.min(start + chunk, limit));
-      const predicted = topClass(predictScores(this.model, batch), k).classes;
-      for (let i = 0; i < batch.size; i++) confusion[batch.labels[i]! * k + predicted[i]!]!++;
-    }
     return {
       step,
       testLoss,
@@ -198,7 +188,7 @@ export class RunSession {
       samplePredictions: classes,
       sampleConfidence: confidence,
       confusion,
-      confusionExamples: limit,
+      confusionExamples: confusion.reduce((a, b) => a + b, 0),
       weights: firstLayerWeights(this.model),
     };
   }
