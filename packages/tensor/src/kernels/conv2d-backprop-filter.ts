@@ -36,7 +36,6 @@ interface TapSource {
 function accumulate(backend: BackendWasm, dW: TensorInfo, taps: TapSource[], dyRows: TensorInfo, length: number): void {
   const inC = taps[0]!.xT.shape[0]!;
   const k = taps.length * inC; // rows of colsᵀ
-  const cout = dyRows.shape[1]!;
   const rows = Math.min(CHUNK_ROWS, length);
   const scratch = backend.makeOutput([k * rows], 'float32');
   for (let start = 0; start < length; start += rows) {
@@ -53,33 +52,16 @@ function accumulate(backend: BackendWasm, dW: TensorInfo, taps: TapSource[], dyR
     });
     const a = heapView(backend, scratch, 0, [k, len]);
     const b = rowView(backend, dyRows, start, len);
-    const product = cout <= k ? matMul(backend, a, b) : swappedProduct(backend, a, b); // [K, Cout] or [Cout, K]
+    const product = matMul(backend, a, b); // [KH·KW·Cin, Cout]
     freeView(backend, a);
     freeView(backend, b); // also drops XNNPACK's packed copy of b
     const sum = backend.typedArrayFromHeap(dW);
     const part = backend.typedArrayFromHeap(product);
-    if (cout <= k) {
-      if (start === 0) sum.set(part);
-      else for (let i = 0; i < part.length; i++) sum[i]! += part[i]!;
-    } else {
-      if (start === 0) sum.fill(0);
-      for (let co = 0; co < cout; co++) for (let r = 0; r < k; r++) sum[r * cout + co]! += part[co * k + r]!;
-    }
+    if (start === 0) sum.set(part);
+    else for (let i = 0; i < part.length; i++) sum[i]! += part[i]!;
     free(backend, product);
   }
   free(backend, scratch);
-}
-
-/**
- * dWᵀ piece = dyᵀ·cols ([Cout, rows]·[rows, K]) for K = KH·KW·Cin < Cout (the first layer, 1×1
- * convs that widen): XNNPACK packs its B operand at ~18 ns an element, so the narrower one goes there.
- */
-function swappedProduct(backend: BackendWasm, colsT: TensorInfo, dyPiece: TensorInfo): TensorInfo {
-  const cols = transpose(backend, colsT, [1, 0]); // [rows, K]
-  const dyT = transpose(backend, dyPiece, [1, 0]); // [Cout, rows]
-  const product = matMul(backend, dyT, cols);
-  free(backend, cols, dyT);
-  return product;
 }
 
 /** Stride 1 on large images: every tap reads one xᵀ, shifted (see the file comment). */

@@ -65,7 +65,7 @@ const convCases: ConvCase[] = [
   // Conv2DBackpropFilter's shifted-view path (large images) with several 2048-position GEMM chunks:
   { batch: 4, size: 32, inC: 4, outC: 8, k: 3, stride: 1, pad: 'same' },
   { batch: 5, size: 24, inC: 6, outC: 3, k: 3, stride: 1, pad: 'valid' },
-  // … and with KH·KW·Cin < Cout, where the GEMM's operands swap (the first layer's shape):
+  // … and the first layer's shape (KH·KW·Cin = 27 < Cout), over two chunks:
   { batch: 3, size: 32, inC: 3, outC: 64, k: 3, stride: 1, pad: 'same' },
 ];
 
