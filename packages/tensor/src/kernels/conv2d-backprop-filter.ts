@@ -71,14 +71,15 @@ function shiftedTaps(backend: BackendWasm, xPadded: TensorInfo, dy: TensorInfo, 
   const length = positions - ((g.filterHeight - 1) * wp + g.filterWidth - 1);
   const xRows = reshape(backend, xPadded, [positions, g.inChannels]);
   const xT = transpose(backend, xRows, [1, 0]); // [Cin, positions]
-  const dyGrid = padHW(backend, dy, 0, hp - g.outHeight, 0, wp - g.outWidth);
+  const onGrid = hp === g.outHeight && wp === g.outWidth; // 1×1 'valid'-like: dy already fills the grid
+  const dyGrid = onGrid ? dy : padHW(backend, dy, 0, hp - g.outHeight, 0, wp - g.outWidth);
   const dyRows = reshape(backend, dyGrid, [positions, g.outChannels]);
   const taps: TapSource[] = [];
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++) taps.push({ xT, offset: kh * wp + kw });
   }
   accumulate(backend, dW, taps, dyRows, length);
-  free(backend, xRows, xT, dyGrid, dyRows);
+  free(backend, xRows, xT, dyRows, ...(onGrid ? [] : [dyGrid]));
 }
 
 /** Strides > 1 and small images: each tap's window gathered with StridedSlice and transposed. */
