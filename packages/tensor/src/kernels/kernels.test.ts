@@ -65,8 +65,11 @@ const convCases: ConvCase[] = [
   // Conv2DBackpropFilter's shifted-view path (large images) with several 2048-position GEMM chunks:
   { batch: 4, size: 32, inC: 4, outC: 8, k: 3, stride: 1, pad: 'same' },
   { batch: 5, size: 24, inC: 6, outC: 3, k: 3, stride: 1, pad: 'valid' },
-  // … and the first layer's shape (KH·KW·Cin = 27 < Cout), over two chunks:
+  { batch: 2, size: 32, inC: 8, outC: 4, k: 3, stride: 1, pad: 'same' },
+  // … and the row-by-row path of few input channels (KH·KW·Cin ≤ 32): the first layer's shape, and an
+  // output width (22) that does not divide the 2048-position pieces:
   { batch: 3, size: 32, inC: 3, outC: 64, k: 3, stride: 1, pad: 'same' },
+  { batch: 5, size: 24, inC: 3, outC: 4, k: 3, stride: 1, pad: 'valid' },
 ];
 
 describe.each(convCases)('conv %o', (c) => {
