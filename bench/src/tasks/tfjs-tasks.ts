@@ -44,16 +44,7 @@ function mlpLayers({ size }: TaskOptions): Task {
   const x = randomNormal([size, 3072], rng, { std: PIXEL_STD });
   const y = tf.tensor1d(labelsOf(size, rng), 'int32');
   const model = new layers.MLP(3072, [100], 10, { activation: 'elu', seed: 42 });
-  const ce = new layers.CrossEntropyLoss();
-  const sgd = new layers.SGD(model, { lr: 1e-3 });
-  return {
-    step: () => void layers.trainStep(model, ce, x, y, sgd),
-    dispose: () => {
-      model.dispose();
-      sgd.dispose();
-      tf.dispose([x, y]);
-    },
-  };
+  return layersTrainTask(model, new layers.SGD(model, { lr: 1e-3 }), x, y);
 }
 
 /** SPEC Part 4: one training step of the reference ConvNet (train mode), Adam lr 1e-4. */
@@ -62,13 +53,17 @@ function cnnStep({ size }: TaskOptions): Task {
   const x = randomNormal([size, 32, 32, 3], rng, { std: PIXEL_STD });
   const y = tf.tensor1d(labelsOf(size, rng), 'int32');
   const model = new layers.ConvNet(3, 10, { seed: 42 }).train();
+  return layersTrainTask(model, new layers.Adam(model, { lr: 1e-4 }), x, y);
+}
+
+/** One `layers.trainStep` (cross-entropy on logits) per step; disposes everything it was given. */
+function layersTrainTask(model: layers.Module, optimizer: layers.Optimizer, x: tf.Tensor, y: tf.Tensor): Task {
   const ce = new layers.CrossEntropyLoss();
-  const adam = new layers.Adam(model, { lr: 1e-4 });
   return {
-    step: () => void layers.trainStep(model, ce, x, y, adam),
+    step: () => void layers.trainStep(model, ce, x, y, optimizer),
     dispose: () => {
       model.dispose();
-      adam.dispose();
+      optimizer.dispose();
       tf.dispose([x, y]);
     },
   };

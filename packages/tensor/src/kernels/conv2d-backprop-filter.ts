@@ -35,8 +35,8 @@ interface TapSource {
 }
 
 /**
- * Writes colsᵀ for output positions [start, start + len) into `cols` ([K, len], row-major), from
- * `src`, the heap view of the taps' xT (all taps share one heap, so one view serves them all).
+ * Writes colsᵀ for output positions [start, start + len) into `cols` ([K, len], row-major); `heap`
+ * gives a fresh heap view of a source tensor (views go stale when the heap grows).
  */
 type FillCols = (cols: Float32Array, heap: (t: TensorInfo) => Float32Array, start: number, len: number) => void;
 
