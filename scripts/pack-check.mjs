@@ -34,10 +34,22 @@ for (const { pkg } of packages) {
   }
 }
 copyFileSync(path.join(root, 'scripts/node-smoke.mjs'), path.join(app, 'node-smoke.mjs'));
-try {
-  execFileSync('node', ['node-smoke.mjs'], { cwd: app, stdio: 'inherit' });
-} catch {
-  failed++;
+const digests = [];
+for (const threads of [1, 2]) {
+  try {
+    const out = execFileSync('node', ['node-smoke.mjs', String(threads)], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    process.stdout.write(out);
+    digests.push(/digest (\w+)/.exec(out)?.[1]);
+  } catch (err) {
+    failed++;
+    console.error(`pack-check: node-smoke.mjs with ${threads} WASM thread(s) FAILED\n${err.stdout ?? ''}${err.stderr ?? err}`);
+  }
 }
-console.log(`${packages.length + 1 - failed} passed, ${failed} failed`);
+if (digests.length === 2 && digests[0] !== digests[1]) {
+  failed++;
+  console.error(`pack-check: results differ between 1 and 2 WASM threads (${digests.join(' vs ')})`);
+} else if (digests.length === 2) {
+  console.log('pack-check: 1 and 2 WASM threads give bit-identical results');
+}
+console.log(`${packages.length + 2 - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,13 +1,15 @@
 // One self-contained ESM bundle per entry. tfjs is bundled in from its ESM build (the only build
 // with gradients and chained ops, and whose extensionless imports plain Node cannot load), so
-// there is exactly one tfjs-core at run time. The WASM binaries are copied beside the bundle.
+// there is exactly one tfjs-core at run time. The WASM binaries (and the threaded build's
+// pthread main script) are copied beside the bundle.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig } from 'tsup';
 
 const require = createRequire(import.meta.url);
-const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+const wasmPackage = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+const wasmDir = path.join(wasmPackage, 'dist');
 
 export default defineConfig({
   entry: { index: 'src/index.ts', 'test/index': 'src/test/index.ts' },
@@ -38,5 +40,7 @@ export default defineConfig({
     for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
       copyFileSync(path.join(wasmDir, file), path.join('dist', file));
     }
+    // Node's WASM threads: each pthread worker evaluates this script (src/wasm-node-threads.ts).
+    copyFileSync(path.join(wasmPackage, 'wasm-out/tfjs-backend-wasm-threaded-simd.js'), path.join('dist', 'tfjs-backend-wasm-threaded-simd.cjs'));
   },
 });

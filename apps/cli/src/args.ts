@@ -58,6 +58,8 @@ export interface TrainArgs {
   out: string | undefined;
   resume: string | undefined;
   cacheDir: string | undefined;
+  /** --threads as given (resolveThreads applies the default). */
+  threads: string | undefined;
 }
 
 export const TRAIN_OPTIONS = {
@@ -76,6 +78,7 @@ export const TRAIN_OPTIONS = {
   out: { type: 'string' },
   resume: { type: 'string' },
   'cache-dir': { type: 'string' },
+  threads: { type: 'string' },
 } as const satisfies Options;
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
@@ -107,5 +110,6 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     out: str('out'),
     resume: str('resume'),
     cacheDir: str('cache-dir'),
+    threads: str('threads'),
   };
 }

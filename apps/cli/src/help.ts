@@ -50,6 +50,8 @@ Options:
   --cache-dir DIR           download cache (default $BACKPROP_CACHE or ~/.cache/backprop)
   --out DIR                 run folder (default runs/<preset>-<date>-<time>)
   --resume DIR              continue the run in DIR from its checkpoint
+  --threads N               WASM threads (default $BACKPROP_THREADS, else every core for cnn
+                            and 1 for the MLPs); results are identical for any count
   -h, --help                this text
 `;
 
@@ -98,7 +100,7 @@ Options:
   --examples N      norm-batch-size: training examples per run (default 50000)
   --batch-sizes L   norm-batch-size: list (default 1,4,16,64,256,512)
   --seed N          (default 42)
-  --data PATH, --cache-dir DIR, --out DIR   as for train
+  --data PATH, --cache-dir DIR, --out DIR, --threads N   as for train
   -h, --help        this text
 `;
 

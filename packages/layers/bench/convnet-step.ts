@@ -1,7 +1,7 @@
 // One training step of the reference ConvNet (batch 32, Adam lr 1e-4, cross-entropy) on WASM,
 // beside PyTorch's same step on this machine's CPU (convnet_step_torch.py), ratio in one run:
 // median of REPS steps after 2 warm-up steps each. Target: ≤ 4× PyTorch.
-//   pnpm --filter @backprop/layers bench [-- --reps 5 --profile]
+//   pnpm --filter @backprop/layers bench [-- --reps 5 --profile --threads 2]
 // Needs the workspace built (`pnpm build`: tsx loads @backprop/tensor and @backprop/manual from dist)
 // and, for the PyTorch column, Debian's /usr/bin/python3 with python3-torch.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { Adam, ConvNet, CrossEntropyLoss, trainStep } from '../src/index.js';
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 5) || 5;
 const profile = args.includes('--profile');
+const threads = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : 1;
 const BATCH = 32;
 
 const median = (xs: number[]) => {
@@ -29,7 +30,7 @@ interface Timing {
 }
 
 async function backprop(): Promise<Timing & { samplesMs: number[]; leaked: number; info: string }> {
-  const info = await initBackend();
+  const info = await initBackend({ threads });
   const model = new ConvNet(3, 10, { seed: 42 }).train();
   const opt = new Adam(model.parameters(), { lr: 1e-4 });
   const rng = new Rng(1);

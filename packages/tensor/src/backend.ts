@@ -13,8 +13,9 @@ export interface InitBackendOptions {
   /** 'wasm' (default; SIMD, Backprop's training kernels) or 'cpu' (tfjs's plain JS reference). */
   backend?: 'wasm' | 'cpu';
   /**
-   * WASM threads. Only honoured where the platform allows them (a cross-origin isolated page);
-   * then exactly this many, even past tfjs's own cap of half the logical cores (wasm-thread-cap.ts).
+   * WASM threads (default 1). Exactly this many, even past tfjs's own cap of half the logical
+   * cores. In a browser only where the page allows them (cross-origin isolated;
+   * wasm-thread-cap.ts); under Node always (wasm-node-threads.ts). Results do not depend on it.
    */
   threads?: number;
   /**
@@ -28,6 +29,8 @@ export interface InitBackendOptions {
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 
 let wasmPathsSet = false;
+/** The thread count asked of the first call that set WASM up (1 when none was asked). */
+let wasmThreads = 1;
 
 async function locateWasmFilesForNode(): Promise<void> {
   // A tsup build copies the binaries beside the bundle; from sources (vitest) tfjs finds its own.
@@ -41,23 +44,33 @@ async function locateWasmFilesForNode(): Promise<void> {
 
 /**
  * Selects and initialises the backend. Call once before any tensor work; calling again with
- * the same options is cheap. Node gets one WASM thread: tfjs-backend-wasm turns threads off
- * under Node (its pthread build needs browser Workers).
+ * the same options is cheap. The thread count is fixed by the first call that starts WASM.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const backend = options.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') {
     throw new Error(`initBackend: options.backend must be 'wasm' or 'cpu', got '${String(backend)}'`);
   }
+  if (options.threads != null && (!Number.isInteger(options.threads) || options.threads < 1)) {
+    throw new Error(`initBackend: options.threads must be a positive integer, got ${options.threads}`);
+  }
+  if (backend === 'wasm' && wasmPathsSet && options.threads != null && options.threads !== wasmThreads) {
+    throw new Error(`initBackend: WASM already started with ${wasmThreads} thread(s); options.threads (${options.threads}) must be given on the first call`);
+  }
   if (backend === 'wasm' && !wasmPathsSet) {
     if (options.wasmPaths != null) setWasmPaths(options.wasmPaths as string);
     else if (isNode) await locateWasmFilesForNode();
     if (options.threads != null) {
-      if (!Number.isInteger(options.threads) || options.threads < 1) {
-        throw new Error(`initBackend: options.threads must be a positive integer, got ${options.threads}`);
+      if (isNode && options.threads > 1 && tf.findBackend('wasm') != null) {
+        throw new Error('initBackend: options.threads > 1 must come before any WASM tensor work (the one-thread backend already started)');
       }
       setThreadsCount(options.threads);
       if (!isNode) allowWasmThreads(options.threads);
+      else if (options.threads > 1) {
+        const { registerNodeThreadedWasm } = await import('./wasm-node-threads.js');
+        await registerNodeThreadedWasm(options.threads);
+      }
+      wasmThreads = options.threads;
     }
     wasmPathsSet = true;
   }

@@ -19,6 +19,7 @@ import { UsageError } from '../errors.js';
 import { EXPERIMENT_HELP } from '../help.js';
 import type { Io } from '../io.js';
 import { formatTable } from '../table.js';
+import { resolveThreads } from '../threads.js';
 
 const OPTIONS = {
   'max-steps': { type: 'string' },
@@ -29,6 +30,7 @@ const OPTIONS = {
   data: { type: 'string' },
   'cache-dir': { type: 'string' },
   out: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 export async function experimentCommand(argv: string[], io: Io): Promise<number> {
@@ -47,7 +49,7 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
   if (name === 'activation' && (str('examples') || str('batch-sizes'))) throw new UsageError('--examples and --batch-sizes belong to norm-batch-size', cmd);
   if (name === 'norm-batch-size' && (str('max-steps') || str('batch-size'))) throw new UsageError('--max-steps and --batch-size belong to activation; norm-batch-size takes --examples and --batch-sizes', cmd);
 
-  await initBackend();
+  await initBackend({ threads: resolveThreads(str('threads'), cmd, 'mlp') });
   const { data } = await loadCifarWithProgress({ data: str('data'), cacheDir: str('cache-dir') }, io);
   const out = path.resolve(str('out') ?? defaultRunDir(`experiment-${name}`));
   await mkdir(out, { recursive: true });

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { TRAIN_HELP } from '../help.js';
 import type { Io } from '../io.js';
 import { ProgressReporter } from '../progress.js';
+import { resolveThreads } from '../threads.js';
 
 /** Flags a resumed run may change: they do not alter what has been computed so far. */
 const RESUME_FLAGS: Partial<Record<keyof TrainConfig, string>> = { maxSteps: '--max-steps', evalFreq: '--eval-freq', evalBatchSize: '--eval-batch-size', evalAtStart: '--no-initial-eval' };
@@ -62,7 +63,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const { config, resume, out } = await resolveRun(args);
-  const info = await initBackend();
+  const info = await initBackend({ threads: resolveThreads(args.threads, 'train', config.model === 'cnn' ? 'cnn' : 'mlp') });
   const backend = `${info.backend}${info.simd ? ' (SIMD' : ' (no SIMD'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
   const { data, source } = await loadCifarWithProgress(args, io);
 

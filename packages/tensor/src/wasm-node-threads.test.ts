@@ -1,0 +1,67 @@
+// WASM threads under Node (wasm-node-threads.ts). Its own file: a process picks its thread
+// count once, and vitest runs each file in a fresh process.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { Rng } from './random.js';
+import { tf } from './tf.js';
+
+const normal = (shape: number[], seed: number) => tf.tensor(new Rng(seed).fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))), shape);
+
+/** Max |a − b| over max |b|: the conv and matMul outputs are sums of hundreds of terms. */
+async function scaledError(fn: () => tf.Tensor): Promise<number> {
+  const run = async (backend: 'wasm' | 'cpu') => {
+    await tf.setBackend(backend);
+    const out = tf.tidy(fn);
+    const values = (await out.data()) as Float32Array;
+    out.dispose();
+    return values;
+  };
+  const wasm = await run('wasm');
+  const cpu = await run('cpu');
+  await tf.setBackend('wasm');
+  let maxRef = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < cpu.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(cpu[i]!));
+    maxDiff = Math.max(maxDiff, Math.abs(wasm[i]! - cpu[i]!));
+  }
+  return maxDiff / maxRef;
+}
+
+describe('initBackend({ threads: 2 }) under Node', () => {
+  beforeAll(async () => {
+    const info = await initBackend({ threads: 2 });
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 2 });
+  });
+
+  it('the thread count is fixed by the first call', async () => {
+    await expect(initBackend({ threads: 2 })).resolves.toMatchObject({ threads: 2 });
+    await expect(initBackend()).resolves.toMatchObject({ threads: 2 });
+    await expect(initBackend({ threads: 1 })).rejects.toThrow('initBackend: WASM already started with 2 thread(s); options.threads (1) must be given on the first call');
+  });
+
+  it.each([
+    ['matMul x·Wᵀ', () => tf.matMul(normal([64, 300], 1), normal([50, 300], 2), false, true)],
+    ['matMul aᵀ·b', () => tf.matMul(normal([300, 64], 3), normal([300, 50], 4), true, false)],
+    ['conv2d', () => tf.conv2d(normal([4, 12, 12, 16], 5) as tf.Tensor4D, normal([3, 3, 16, 24], 6) as tf.Tensor4D, 1, 'same')],
+    ['conv2d input gradient', () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, normal([3, 3, 16, 24], 6) as tf.Tensor4D, 1, 'same').square().sum())(normal([4, 12, 12, 16], 5))],
+    ['conv2d filter gradient', () => tf.grad((w: tf.Tensor) => tf.conv2d(normal([4, 12, 12, 16], 5) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').square().sum())(normal([3, 3, 16, 24], 6))],
+  ])('%s agrees with tfjs-cpu', async (_name, fn) => {
+    expect(await scaledError(fn)).toBeLessThan(1e-5);
+  });
+
+  it('a training step leaves the tensor count unchanged', () => {
+    const w = tf.variable(normal([3, 3, 8, 8], 7));
+    const x = normal([2, 10, 10, 8], 8);
+    const step = () => tf.tidy(() => {
+      const g = tf.grad((wv: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, wv as tf.Tensor4D, 1, 'same').square().mean())(w);
+      w.assign(w.sub(g.mul(0.01)));
+    });
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+    x.dispose();
+  });
+});
