@@ -40,6 +40,13 @@ export interface PlanOptions {
 const node = (impl: string, task: string, size: number) => ({ runtime: 'node' as const, impl, task, size });
 const py = (impl: string, task: string, size: number, threads: number) => ({ runtime: 'python' as const, impl, task, size, threads });
 const TORCH_THREADS = 2; // the cores of this machine; set from os.cpus() in main
+/**
+ * Backprop on every core as well (Node WASM threads, @backprop/tensor's wasm-node-threads.ts), for
+ * the conv workloads where threads pay; compared with PyTorch on the same number of threads.
+ */
+const bpThreads = (threads: number, label: string, task: string, size: number, scale: number): CellSpec[] =>
+  threads > 1 ? [{ id: `bp-${threads}t`, label, ...node('backprop', task, size), threads, scale, warmup: 1 }] : [];
+const withThreads = (threads: number) => (threads > 1 ? ['bp', `bp-${threads}t`] : ['bp']);
 const scaled = (size: number, full: number) => (size === full ? '' : ` — batch ${size}, ×${full / size}`);
 
 function mlp(quick: boolean, threads: number): WorkloadSpec {
@@ -76,7 +83,8 @@ function convLayer(threads: number): WorkloadSpec {
     rounds: 5,
     cells: [
       { id: 'bp', label: 'Backprop Conv2d (WASM SIMD, 1 thread)', ...node('backprop', 'conv-layer', b), scale: 1, warmup: 1 },
-      { id: 'torch', label: `PyTorch CPU (${threads} threads)`, ...py('torch', 'conv-layer', b, threads), scale: 1, warmup: 1, ref: ['bp'] },
+      ...bpThreads(threads, `Backprop Conv2d (WASM SIMD, ${threads} threads)`, 'conv-layer', b, 1),
+      { id: 'torch', label: `PyTorch CPU (${threads} threads)`, ...py('torch', 'conv-layer', b, threads), scale: 1, warmup: 1, ref: withThreads(threads) },
       { id: 'torch-1t', label: 'PyTorch CPU (1 thread)', ...py('torch', 'conv-layer', b, 1), scale: 1, warmup: 1, ref: ['bp'] },
       { id: 'stock', label: 'stock tfjs-backend-wasm, same code', ...node('stock-wasm', 'conv-layer', 2), scale: 1, warmup: 0, rounds: 1, ref: ['bp'] },
       { id: 'convnetjs', label: `ConvNetJS (float64)${scaled(cnj, b)}`, ...node('convnetjs', 'conv-layer', cnj), scale: b / cnj, warmup: 1, ref: ['bp'] },
@@ -93,7 +101,8 @@ function cnnStep(quick: boolean, threads: number): WorkloadSpec {
     rounds: quick ? 2 : 5,
     cells: [
       { id: 'bp', label: `Backprop layers ConvNet (WASM SIMD, 1 thread)${scaled(b, 32)}`, ...node('backprop', 'cnn-step', b), scale: s, warmup: 1 },
-      { id: 'torch', label: `PyTorch CPU (${threads} threads)${scaled(b, 32)}`, ...py('torch', 'cnn-step', b, threads), scale: s, warmup: 1, ref: ['bp'] },
+      ...bpThreads(threads, `Backprop layers ConvNet (WASM SIMD, ${threads} threads)${scaled(b, 32)}`, 'cnn-step', b, s),
+      { id: 'torch', label: `PyTorch CPU (${threads} threads)${scaled(b, 32)}`, ...py('torch', 'cnn-step', b, threads), scale: s, warmup: 1, ref: withThreads(threads) },
       ...(quick
         ? []
         : [
@@ -116,7 +125,8 @@ function cnnEval(evalBatch: number, threads: number): WorkloadSpec {
     rounds: 5,
     cells: [
       { id: 'bp', label: `Backprop layers ConvNet (WASM SIMD, 1 thread)${note}`, ...node('backprop', 'cnn-eval', n), scale: 2000 / n, warmup: 1 },
-      { id: 'torch', label: `PyTorch CPU (${threads} threads)${note}`, ...py('torch', 'cnn-eval', n, threads), scale: 2000 / n, warmup: 1, ref: ['bp'] },
+      ...bpThreads(threads, `Backprop layers ConvNet (WASM SIMD, ${threads} threads)${note}`, 'cnn-eval', n, 2000 / n),
+      { id: 'torch', label: `PyTorch CPU (${threads} threads)${note}`, ...py('torch', 'cnn-eval', n, threads), scale: 2000 / n, warmup: 1, ref: withThreads(threads) },
       { id: 'torch-1t', label: `PyTorch CPU (1 thread)${note}`, ...py('torch', 'cnn-eval', n, 1), scale: 2000 / n, warmup: 1, ref: ['bp'] },
       // The same forward kernels as Backprop's (its kernels are for training), so 2 reps suffice.
       { id: 'stock', label: `stock tfjs-backend-wasm, same code${note}, 2 reps`, ...node('stock-wasm', 'cnn-eval', n), scale: 2000 / n, warmup: 1, rounds: 2, ref: ['bp'] },

@@ -27,6 +27,13 @@ const SHORT: Record<string, string> = {
 export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 100_000 ? 0 : 2)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`);
 const fmtRatio = (r: number) => `${r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(2) : r.toFixed(3)}×`;
 
+/** 'bp' → 'Backprop', 'bp-2t' → '2 threads', 'bp-manual' → 'manual'. */
+export function refName(id: string): string {
+  const rest = id.replace(/^bp-?/, '');
+  const threads = /^(\d+)t$/.exec(rest);
+  return threads ? `${threads[1]} threads` : rest || 'Backprop';
+}
+
 function cellsTable(workloads: WorkloadResult[]): string {
   const rows: string[][] = [];
   for (const w of workloads) {
@@ -40,7 +47,7 @@ function cellsTable(workloads: WorkloadResult[]): string {
         const parts = c.ref
           .map((id) => byId.get(id)!)
           .filter((b) => b.ms != null)
-          .map((b) => (c.ref.length > 1 ? `${b.id.replace(/^bp-?/, '') || 'Backprop'} ${fmtRatio(b.ms! / c.ms!)}` : fmtRatio(b.ms! / c.ms!)));
+          .map((b) => (c.ref.length > 1 ? `${refName(b.id)} ${fmtRatio(b.ms! / c.ms!)}` : fmtRatio(b.ms! / c.ms!)));
         ratio = parts.join(' · ') || '—';
       } else if (c.ref.length) ratio = '—';
       const leak = c.leaked ? ` (leaked ${c.leaked} tensors)` : '';

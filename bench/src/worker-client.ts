@@ -16,7 +16,7 @@ export interface WorkerSpec {
   impl: string;
   task: string;
   size: number;
-  /** Python: torch threads / OPENBLAS_NUM_THREADS. */
+  /** Python: torch threads / OPENBLAS_NUM_THREADS. Node: WASM threads (default 1). */
   threads?: number;
 }
 
@@ -45,7 +45,8 @@ export class Worker {
     const args = ['--impl', spec.impl, '--task', spec.task, '--size', String(spec.size)];
     if (spec.runtime === 'node') {
       // process.execArgv carries tsx's loader, so the worker runs from TypeScript as the runner does.
-      this.child = spawn(process.execPath, [...process.execArgv, path.join(benchDir, 'src', 'worker.ts'), ...args], { cwd: benchDir });
+      const threads = spec.threads != null ? ['--threads', String(spec.threads)] : [];
+      this.child = spawn(process.execPath, [...process.execArgv, path.join(benchDir, 'src', 'worker.ts'), ...args, ...threads], { cwd: benchDir });
     } else {
       const py = [path.join(benchDir, 'py', 'worker.py'), ...args, ...(spec.threads != null ? ['--threads', String(spec.threads)] : [])];
       this.child = spawn(PYTHON, py, { cwd: repoRoot, env: pythonEnv(spec.threads) });

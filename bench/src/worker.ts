@@ -1,7 +1,7 @@
 // A Node worker process: sets up one workload on one implementation, then answers the runner's
 // commands (protocol.ts). One process per cell, so each cell's peak RSS is its own.
 //
-//   tsx src/worker.ts --impl backprop|stock-wasm|tfjs-cpu|convnetjs --task <task> --size <n>
+//   tsx src/worker.ts --impl backprop|stock-wasm|tfjs-cpu|convnetjs --task <task> --size <n> [--threads <n>]
 import { createInterface } from 'node:readline';
 import { initBackend, setTrainingKernels, tf } from '@backprop/tensor';
 import { matMulPeak, profileStep } from './kernel-profile.js';
@@ -21,13 +21,13 @@ const arg = (name: string): string => {
 const reply = (obj: unknown) => process.stdout.write(`${MARK}${JSON.stringify(obj)}\n`);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-async function setUp(impl: NodeImpl, task: string, size: number): Promise<{ task: Task; info: Record<string, unknown> }> {
+async function setUp(impl: NodeImpl, task: string, size: number, threads: number): Promise<{ task: Task; info: Record<string, unknown> }> {
   if (impl === 'convnetjs') {
     if (task === 'mlp-relu') return { task: { step: convnetjsMlpStep(), dispose: () => {} }, info: { convnetjs: '0.3.0', float: 64 } };
     if (task === 'conv-layer') return { task: { step: convnetjsConvStep(size), dispose: () => {} }, info: { convnetjs: '0.3.0', float: 64 } };
     throw new Error(`worker: convnetjs has no task '${task}'`);
   }
-  const backend = await initBackend({ backend: impl === 'tfjs-cpu' ? 'cpu' : 'wasm' });
+  const backend = await initBackend(impl === 'tfjs-cpu' ? { backend: 'cpu' } : { backend: 'wasm', threads });
   setTrainingKernels(impl === 'backprop');
   const make = tfjsTasks[task as TfjsTaskName];
   if (make == null) throw new Error(`worker: no task '${task}' (have ${Object.keys(tfjsTasks).join(', ')})`);
@@ -38,9 +38,10 @@ async function main(): Promise<void> {
   const impl = arg('impl') as NodeImpl;
   const taskName = arg('task');
   const size = Number(arg('size'));
+  const threads = argv.includes('--threads') ? Number(arg('threads')) : 1;
   let task: Task;
   try {
-    const s = await setUp(impl, taskName, size);
+    const s = await setUp(impl, taskName, size, threads);
     task = s.task;
     reply({ ready: true, info: s.info });
   } catch (e) {

@@ -101,7 +101,8 @@ export async function registerNodeThreadedWasm(threads: number): Promise<void> {
     setThreadsCount(threads);
     tf.removeBackend('wasm');
     const backend = new BackendWasm(module as never);
-    tf.registerBackend('wasm', () => backend);
+    // Priority 2, as tfjs-backend-wasm registers it: above tfjs-backend-cpu's 1.
+    tf.registerBackend('wasm', () => backend, 2);
     // Idle pool threads must not keep the process alive after the last tensor op.
     for (const worker of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) worker.unref();
   } finally {
