@@ -97,7 +97,7 @@ export function renderReport(r: RunReport): string {
   const out: string[] = [];
   out.push(`## pnpm bench${r.mode === 'quick' ? ' --quick' : ''} — ${r.date}`);
   out.push('');
-  out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}. Node ${m.node}; Backprop WASM SIMD, 1 thread (tfjs-backend-wasm has no threads in Node). ` +
+  out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}. Node ${m.node}; Backprop WASM SIMD: 1 thread, and every core in the rows that say so (Node worker_threads). ` +
     `Python ${m.python}, NumPy ${m.numpy}, PyTorch ${m.torch} (threads as stated per row).`);
   out.push(`Load average (1/5/15 min) at start ${r.loadAverage.start.map((x) => x.toFixed(2)).join(' / ')}, at end ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' / ')}; run took ${fmtMs(r.wallSeconds * 1000)}.`);
   out.push('Median of the timed repetitions after warm-up; Backprop and its peers take turns, round by round. ' +

@@ -26,4 +26,13 @@ describe('evaluateTargets', () => {
     const [, t] = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 10_000), cell('torch', 2_000), cell('cpu', null, 'no kernel')] }]);
     expect(t).toMatchObject({ peer: 'cpu', value: null, met: null, why: 'no kernel' });
   });
+
+  it('adds the like-for-like row for Backprop on every core where the run has that cell', () => {
+    const r = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 10_000), cell('bp-2t', 6_000), cell('torch', 2_000), cell('cpu', 200_000)] }]);
+    expect(r.map((t) => [t.name, t.value])).toEqual([
+      ['CNN step ≤ 4× PyTorch CPU (Backprop 1 thread)', 5],
+      ['CNN step ≤ 4× PyTorch CPU (Backprop 2 threads)', 3],
+      ['CNN step ≥ 10× faster than tfjs-cpu', 20],
+    ]);
+  });
 });

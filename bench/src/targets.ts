@@ -34,9 +34,22 @@ export interface TargetResult extends Target {
   scaled: boolean;
 }
 
+/**
+ * The targets, each also for Backprop on every core where the run has that cell (`bp-Nt`, the
+ * conv workloads): PyTorch and NumPy use every core, so that row is the like-for-like one.
+ */
+function withThreadedRows(workloads: Pick<WorkloadResult, 'id' | 'cells'>[]): Target[] {
+  return targets.flatMap((t) => {
+    const threaded = t.bp === 'bp' && t.kind === 'at-most' ? workloads.find((w) => w.id === t.workload)?.cells.find((c) => /^bp-\d+t$/.test(c.id)) : undefined;
+    if (threaded == null) return [t];
+    const n = /^bp-(\d+)t$/.exec(threaded.id)![1];
+    return [{ ...t, name: `${t.name} (Backprop 1 thread)` }, { ...t, bp: threaded.id, name: `${t.name} (Backprop ${n} threads)` }];
+  });
+}
+
 export function evaluateTargets(workloads: Pick<WorkloadResult, 'id' | 'cells'>[]): TargetResult[] {
   const out: TargetResult[] = [];
-  for (const t of targets) {
+  for (const t of withThreadedRows(workloads)) {
     const w = workloads.find((x) => x.id === t.workload);
     if (w == null) continue;
     const bp = w.cells.find((c) => c.id === t.bp);
