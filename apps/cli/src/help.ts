@@ -50,8 +50,8 @@ Options:
   --cache-dir DIR           download cache (default $BACKPROP_CACHE or ~/.cache/backprop)
   --out DIR                 run folder (default runs/<preset>-<date>-<time>)
   --resume DIR              continue the run in DIR from its checkpoint
-  --threads N               WASM threads (default $BACKPROP_THREADS, else every core for cnn
-                            and 1 for the MLPs); results are identical for any count
+  --threads N               WASM threads (default $BACKPROP_THREADS, else one per core);
+                            results are identical for any count, only the speed changes
   -h, --help                this text
 `;
 

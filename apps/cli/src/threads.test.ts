@@ -4,16 +4,15 @@ import { UsageError } from './errors.js';
 import { resolveThreads } from './threads.js';
 
 describe('resolveThreads', () => {
-  it('takes --threads first, then $BACKPROP_THREADS, then every core for the CNN and one for MLPs', () => {
-    expect(resolveThreads('3', 'train', 'mlp', { BACKPROP_THREADS: '2' })).toBe(3);
-    expect(resolveThreads(undefined, 'train', 'mlp', { BACKPROP_THREADS: '2' })).toBe(2);
-    expect(resolveThreads(undefined, 'train', 'cnn', {})).toBe(availableParallelism());
-    expect(resolveThreads(undefined, 'train', 'cnn', { BACKPROP_THREADS: '' })).toBe(availableParallelism());
-    expect(resolveThreads(undefined, 'train', 'mlp', {})).toBe(1);
+  it('takes --threads first, then $BACKPROP_THREADS, then one per core', () => {
+    expect(resolveThreads('3', 'train', { BACKPROP_THREADS: '2' })).toBe(3);
+    expect(resolveThreads(undefined, 'train', { BACKPROP_THREADS: '2' })).toBe(2);
+    expect(resolveThreads(undefined, 'train', {})).toBe(availableParallelism());
+    expect(resolveThreads(undefined, 'train', { BACKPROP_THREADS: '' })).toBe(availableParallelism());
   });
 
   it('rejects a count that is not a positive integer, naming where it came from', () => {
-    expect(() => resolveThreads('0', 'train', 'cnn', {})).toThrow(new UsageError("--threads must be a positive integer, got '0'", 'train'));
-    expect(() => resolveThreads(undefined, 'experiment', 'mlp', { BACKPROP_THREADS: 'many' })).toThrow(/BACKPROP_THREADS must be a positive integer, got 'many'/);
+    expect(() => resolveThreads('0', 'train', {})).toThrow(new UsageError("--threads must be a positive integer, got '0'", 'train'));
+    expect(() => resolveThreads(undefined, 'experiment', { BACKPROP_THREADS: 'many' })).toThrow(/BACKPROP_THREADS must be a positive integer, got 'many'/);
   });
 });

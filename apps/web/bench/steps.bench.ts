@@ -1,7 +1,7 @@
-// Training steps per second of a preset, in Node (WASM SIMD, one thread: tfjs turns threads off
-// under Node) and in headless Chromium (the built app's worker, WASM SIMD with 1 and with every
-// logical core's worth of threads), on the same machine, same code (src/worker/measure-steps.ts).
-// Prints a table; writes test-output/steps-per-second.json.
+// Training steps per second of a preset, in Node (WASM SIMD; BENCH_NODE_THREADS threads, default
+// one per logical core, on worker_threads) and in headless Chromium (the built app's worker, WASM
+// SIMD with 1 and with every logical core's worth of threads), on the same machine, same code
+// (src/worker/measure-steps.ts). Prints a table; writes test-output/steps-per-second.json.
 // Presets and step counts: BENCH_PRESETS="mlp-manual:100,cnn:10" (warm-up: 5 steps MLP, 2 CNN).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ describe('steps per second, Node vs Chromium', () => {
   it('measures every preset of the plan', async () => {
     const rows: Row[] = [];
     // --- Node
-    const info = await initBackend();
+    const info = await initBackend({ threads: Number(process.env.BENCH_NODE_THREADS ?? os.availableParallelism()) });
     const data = await loadCifar10(archive);
     for (const { preset, steps, warmup } of plan) rows.push({ where: 'node', threads: info.threads, ...measureSteps(data, preset, steps, warmup) });
 

@@ -49,7 +49,7 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
   if (name === 'activation' && (str('examples') || str('batch-sizes'))) throw new UsageError('--examples and --batch-sizes belong to norm-batch-size', cmd);
   if (name === 'norm-batch-size' && (str('max-steps') || str('batch-size'))) throw new UsageError('--max-steps and --batch-size belong to activation; norm-batch-size takes --examples and --batch-sizes', cmd);
 
-  await initBackend({ threads: resolveThreads(str('threads'), cmd, 'mlp') });
+  await initBackend({ threads: resolveThreads(str('threads'), cmd) });
   const { data } = await loadCifarWithProgress({ data: str('data'), cacheDir: str('cache-dir') }, io);
   const out = path.resolve(str('out') ?? defaultRunDir(`experiment-${name}`));
   await mkdir(out, { recursive: true });

@@ -63,7 +63,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const { config, resume, out } = await resolveRun(args);
-  const info = await initBackend({ threads: resolveThreads(args.threads, 'train', config.model === 'cnn' ? 'cnn' : 'mlp') });
+  const info = await initBackend({ threads: resolveThreads(args.threads, 'train') });
   const backend = `${info.backend}${info.simd ? ' (SIMD' : ' (no SIMD'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
   const { data, source } = await loadCifarWithProgress(args, io);
 
