@@ -1,4 +1,5 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { bundleDirWith } from './bundle-dir.js';
 import { tf } from './tf.js';
 import { allowWasmThreads } from './wasm-thread-cap.js';
 
@@ -33,13 +34,8 @@ let wasmPathsSet = false;
 let wasmThreads = 1;
 
 async function locateWasmFilesForNode(): Promise<void> {
-  // A tsup build copies the binaries beside the bundle; from sources (vitest) tfjs finds its own.
-  const { existsSync } = await import('node:fs');
-  const { fileURLToPath } = await import('node:url');
-  const here = new URL('./', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(new URL('tfjs-backend-wasm-simd.wasm', here)))) {
-    setWasmPaths(fileURLToPath(here));
-  }
+  const dir = await bundleDirWith('tfjs-backend-wasm-simd.wasm');
+  if (dir != null) setWasmPaths(dir); // else tfjs finds its own
 }
 
 /**

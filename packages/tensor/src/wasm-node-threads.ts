@@ -12,10 +12,11 @@
 // kernel (tfjs's and Backprop's) runs on it unchanged.
 //
 // XNNPACK splits each GEMM/conv over output tiles, never over the reduction, so results are
-// bit-identical for any thread count (checked by a test and by `backprop train --threads`).
-import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+// bit-identical for any thread count (scripts/pack-check.mjs compares 1 and 2 threads).
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as threadedFactoryImport from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import { wasmWorkerContents } from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js';
+import { bundleDirWith } from './bundle-dir.js';
 import { tf } from './tf.js';
 
 const MAIN_SCRIPT = 'tfjs-backend-wasm-threaded-simd.js';
@@ -44,37 +45,30 @@ const threadedFactory = ((threadedFactoryImport as unknown as { default?: Thread
 
 /** Where the main script and the threaded binary are: beside the bundle, or in the tfjs package. */
 async function locateFiles(): Promise<{ mainScript: string; binary: string }> {
-  const { existsSync } = await import('node:fs');
-  const { createRequire } = await import('node:module');
-  const { fileURLToPath } = await import('node:url');
   const path = await import('node:path');
-  const here = new URL('./', import.meta.url);
-  if (here.protocol === 'file:') {
-    const dir = fileURLToPath(here);
-    if (existsSync(path.join(dir, BUNDLED_MAIN_SCRIPT)) && existsSync(path.join(dir, BINARY))) {
-      return { mainScript: path.join(dir, BUNDLED_MAIN_SCRIPT), binary: path.join(dir, BINARY) };
-    }
-  }
+  const dir = await bundleDirWith(BUNDLED_MAIN_SCRIPT);
+  if (dir != null) return { mainScript: path.join(dir, BUNDLED_MAIN_SCRIPT), binary: path.join(dir, BINARY) };
+  const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   const wasmOut = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
   return { mainScript: path.join(wasmOut, MAIN_SCRIPT), binary: path.join(wasmOut, BINARY) };
 }
 
 /**
- * Registers a threaded WASM SIMD backend as 'wasm' with exactly `threads` threads (the caller
- * then selects it with `tf.setBackend('wasm')`). Node only.
+ * Registers a threaded WASM SIMD backend as 'wasm' with exactly `threads` threads. Node only;
+ * called by initBackend after setThreadsCount(threads), which then selects it.
  */
 export async function registerNodeThreadedWasm(threads: number): Promise<void> {
   if (typeof SharedArrayBuffer === 'undefined') {
     throw new Error('initBackend: options.threads > 1 needs SharedArrayBuffer, which this Node lacks');
   }
   const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  // The CommonJS object, not the namespace: its cpus() is patched below.
   const os = (await import('node:os')).default;
   const path = await import('node:path');
   const { mainScript, binary } = await locateFiles();
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'backprop-wasm-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'backprop-wasm-'));
   const workerScript = path.join(dir, 'pthread-worker.cjs');
   // The string holds escaped newlines that a file must keep escaped (tfjs does the same for its Blob).
   writeFileSync(workerScript, wasmWorkerContents.replace(/\n/g, '\\n'));
@@ -98,8 +92,7 @@ export async function registerNodeThreadedWasm(threads: number): Promise<void> {
       disposeData: module.cwrap('dispose_data', null, ['number']),
       dispose: module.cwrap('dispose', null, []),
     };
-    setThreadsCount(threads);
-    tf.removeBackend('wasm');
+    tf.removeBackend('wasm'); // BackendWasm takes the count initBackend gave setThreadsCount
     const backend = new BackendWasm(module as never);
     // Priority 2, as tfjs-backend-wasm registers it: above tfjs-backend-cpu's 1.
     tf.registerBackend('wasm', () => backend, 2);
