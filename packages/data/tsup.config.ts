@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.shared';
 
-// Workspace packages stay external (resolved through their own exports at run time).
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm'],
-  platform: 'neutral',
-  target: 'es2022',
-  dts: true,
-  clean: true,
-  external: [/^@backprop\//, /^node:/],
-});
+export default libraryConfig({ index: 'src/index.ts' });

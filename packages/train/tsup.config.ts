@@ -1,13 +1,5 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.shared';
 
 // Two entries: the platform-neutral core (runs in a web worker) and the Node-only half.
-// Workspace packages and vega stay external (resolved through their own exports at run time).
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
-  format: ['esm'],
-  platform: 'neutral',
-  target: 'es2022',
-  dts: true,
-  clean: true,
-  external: [/^@backprop\//, /^node:/, /^vega/],
-});
+// vega stays external too (resolved through the package's dependencies at run time).
+export default libraryConfig({ index: 'src/index.ts', 'node/index': 'src/node/index.ts' }, [/^vega/]);
