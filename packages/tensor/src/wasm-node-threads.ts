@@ -46,7 +46,7 @@ const threadedFactory = ((threadedFactoryImport as unknown as { default?: Thread
 /** Where the main script and the threaded binary are: beside the bundle, or in the tfjs package. */
 async function locateFiles(): Promise<{ mainScript: string; binary: string }> {
   const path = await import('node:path');
-  const dir = await bundleDirWith(BUNDLED_MAIN_SCRIPT);
+  const dir = await bundleDirWith(BUNDLED_MAIN_SCRIPT, BINARY);
   if (dir != null) return { mainScript: path.join(dir, BUNDLED_MAIN_SCRIPT), binary: path.join(dir, BINARY) };
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
