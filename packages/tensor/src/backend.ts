@@ -2,13 +2,19 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { bundleDirWith } from './bundle-dir.js';
 import { tf } from './tf.js';
 import { allowWasmThreads } from './wasm-thread-cap.js';
+import { Engine, engineFor, useEngine, type EngineInfo, type EngineMath } from './engine/engine.js';
 
 /** Which backend runs the math, whether WASM SIMD is on, and how many threads it uses. */
 export interface BackendInfo {
   backend: string;
   simd: boolean;
   threads: number;
+  /** Backprop's compute engine (GEMM, column sums, …): its build and threads, or null when off. */
+  engine: EngineInfo | null;
 }
+
+/** 'auto': the FMA build where relaxed SIMD compiles, else mul+add; 'off': tfjs/XNNPACK kernels only. */
+export type EngineChoice = 'auto' | EngineMath | 'off';
 
 export interface InitBackendOptions {
   /** 'wasm' (default; SIMD, Backprop's training kernels) or 'cpu' (tfjs's plain JS reference). */
@@ -25,6 +31,37 @@ export interface InitBackendOptions {
    * files itself.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Backprop's compute engine on the WASM heap (default 'auto', or `$BACKPROP_ENGINE`): 'fma'
+   * needs relaxed SIMD (Chromium; Node with V8's flag, which initBackend sets), 'muladd' runs
+   * everywhere WASM SIMD does, 'off' leaves the tfjs/XNNPACK kernels.
+   */
+  engine?: EngineChoice;
+}
+
+const engineChoices: readonly EngineChoice[] = ['auto', 'fma', 'muladd', 'off'];
+
+function engineChoice(option: EngineChoice | undefined): EngineChoice {
+  const fromEnv = typeof process !== 'undefined' ? process.env?.BACKPROP_ENGINE : undefined;
+  const choice = option ?? (fromEnv === '' ? undefined : fromEnv) ?? 'auto';
+  if (!engineChoices.includes(choice as EngineChoice)) {
+    const where = option != null ? 'options.engine' : '$BACKPROP_ENGINE';
+    throw new Error(`initBackend: ${where} must be one of ${engineChoices.map((c) => `'${c}'`).join(', ')}, got '${String(choice)}'`);
+  }
+  return choice as EngineChoice;
+}
+
+async function startEngine(choice: EngineChoice, threads: number): Promise<EngineInfo | null> {
+  const backend = tf.backend();
+  if (choice === 'off') {
+    useEngine(null);
+    return null;
+  }
+  const current = engineFor(backend);
+  if (current != null && (choice === 'auto' || current.info.math === choice)) return current.info;
+  const engine = await Engine.start(backend as never, { threads, ...(choice === 'auto' ? {} : { math: choice }) });
+  useEngine(engine);
+  return engine.info;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -47,6 +84,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (backend !== 'wasm' && backend !== 'cpu') {
     throw new Error(`initBackend: options.backend must be 'wasm' or 'cpu', got '${String(backend)}'`);
   }
+  const choice = engineChoice(options.engine);
   if (options.threads != null && (!Number.isInteger(options.threads) || options.threads < 1)) {
     throw new Error(`initBackend: options.threads must be a positive integer, got ${options.threads}`);
   }
@@ -75,7 +113,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (!ok) throw new Error(`initBackend: the '${backend}' backend failed to initialise`);
   }
   await tf.ready();
-  if (backend === 'cpu') return { backend, simd: false, threads: 1 };
+  if (backend === 'cpu') return { backend, simd: false, threads: 1, engine: null };
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  return { backend, simd, threads: getThreadsCount() };
+  const threads = getThreadsCount();
+  // The engine is SIMD code: on a WASM build without SIMD the tfjs kernels stay.
+  const engine = simd ? await startEngine(choice, threads) : null;
+  return { backend, simd, threads, engine };
 }

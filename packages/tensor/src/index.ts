@@ -1,4 +1,5 @@
 export { tf } from './tf.js';
-export { initBackend, type BackendInfo, type InitBackendOptions } from './backend.js';
+export { initBackend, type BackendInfo, type EngineChoice, type InitBackendOptions } from './backend.js';
 export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.js';
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';
+export { engineInfo, setEngineEnabled, type EngineInfo, type EngineMath } from './engine/engine.js';

@@ -6,6 +6,7 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { sliceConfig } from './kernels/slice.js';
+import { sumConfig } from './kernels/sum.js';
 import { rememberStock } from './kernels/wasm-ops.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
@@ -16,6 +17,7 @@ export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   conv2dBackpropInputConfig,
   sliceConfig,
   maxPoolGradConfig,
+  sumConfig,
 ];
 
 let enabled = false;

@@ -50,6 +50,9 @@ interface HeapRecord {
 const heapRecord = (backend: BackendWasm, t: TensorInfo): HeapRecord =>
   (backend as unknown as { dataIdMap: { get(id: object): HeapRecord } }).dataIdMap.get(t.dataId);
 
+/** The byte address of `t`'s data in the WASM heap (what the engine's kernels take). */
+export const addressOf = (backend: BackendWasm, t: TensorInfo): number => heapRecord(backend, t).memoryOffset;
+
 /**
  * A zero-copy view of `x`'s memory from element `offset` on, with `shape`, as a tensor the WASM
  * kernels accept. Release it with `freeView` (never `free`), and before x is freed.

@@ -1,0 +1,4 @@
+// Backprop's compute engine: the kernels exported to JS (packages/tensor/src/engine). Every
+// address is a byte offset into the imported memory, which is tfjs-backend-wasm's own heap.
+export { gemm, gemmScratchBytes } from './gemm';
+export { columnSums } from './reduce';

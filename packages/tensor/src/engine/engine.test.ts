@@ -1,0 +1,151 @@
+// The engine's GEMM and column sums against tfjs-backend-cpu on edge shapes (1×1, odd sizes,
+// every transpose, batches and broadcasting), in both builds (FMA and mul+add), and bit-identical
+// for 1 and 2 threads (tfjs's threaded build: shared memory). No tensor or heap leaks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from '../tf.js';
+import { initBackend } from '../backend.js';
+import { Rng } from '../random.js';
+import { Engine, engineFor, useEngine } from './engine.js';
+import { relaxedSimdSupported } from './relaxed-simd.js';
+
+const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+let twoThreads: Engine;
+let oneThread: Engine;
+let mulAdd: Engine;
+
+beforeAll(async () => {
+  const info = await initBackend({ threads: 2 });
+  expect(info.engine?.threads).toBe(2);
+  twoThreads = engineFor(tf.backend())!;
+  const backend = tf.backend() as BackendWasm;
+  oneThread = await Engine.start(backend, { threads: 1, math: twoThreads.info.math });
+  mulAdd = await Engine.start(backend, { threads: 2, math: 'muladd' });
+});
+
+afterAll(() => {
+  useEngine(twoThreads);
+  oneThread.close();
+  mulAdd.close();
+});
+
+/** Runs fn on wasm with `engine`, returning its values (inputs built from plain arrays inside fn). */
+async function onWasm(engine: Engine, fn: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend('wasm');
+  useEngine(engine);
+  const out = tf.tidy(fn);
+  const values = (await out.data()) as Float32Array;
+  out.dispose();
+  return values;
+}
+
+async function onCpu(fn: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend('cpu');
+  const out = tf.tidy(fn);
+  const values = (await out.data()) as Float32Array;
+  out.dispose();
+  await tf.setBackend('wasm');
+  return values;
+}
+
+/** max |a − b| over max |b|: the error of sums of many float32 terms, scaled by their size. */
+function scaledError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let maxRef = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < b.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(b[i]!));
+    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+  }
+  return maxDiff / Math.max(maxRef, 1e-30);
+}
+
+const sameBits = (a: Float32Array, b: Float32Array): boolean =>
+  a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+interface MatMulCase {
+  a: number[];
+  b: number[];
+  ta: boolean;
+  tb: boolean;
+}
+
+const matMulCases: MatMulCase[] = [];
+// 1×1, odd sizes below and above the 6×8 tile, K across the 256-deep block, every transpose.
+for (const [m, n, k] of [[1, 1, 1], [1, 7, 3], [5, 1, 9], [7, 9, 13], [13, 17, 300], [61, 70, 257], [200, 100, 512]] as const) {
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) matMulCases.push({ a: ta ? [k, m] : [m, k], b: tb ? [n, k] : [k, n], ta, tb });
+  }
+}
+// Batches, and a batch of 1 broadcast against 3.
+matMulCases.push({ a: [3, 10, 20], b: [3, 20, 9], ta: false, tb: false });
+matMulCases.push({ a: [3, 20, 10], b: [1, 9, 20], ta: true, tb: true });
+matMulCases.push({ a: [1, 4, 6], b: [2, 6, 5], ta: false, tb: false });
+// Wider than one 512-column block of packed B, and one long reduction (the conv filter gradient).
+matMulCases.push({ a: [30, 40], b: [40, 1100], ta: false, tb: false });
+matMulCases.push({ a: [5000, 36], b: [5000, 16], ta: true, tb: false });
+
+describe('engine GEMM (BatchMatMul)', () => {
+  it.each(matMulCases)('a $a ᵀ$ta · b $b ᵀ$tb: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ a, b, ta, tb }) => {
+    const fn = () => tf.matMul(tf.tensor(normal(size(a), 1), a), tf.tensor(normal(size(b), 2), b), ta, tb);
+    const cpu = await onCpu(fn);
+    const two = await onWasm(twoThreads, fn);
+    const one = await onWasm(oneThread, fn);
+    const fallback = await onWasm(mulAdd, fn);
+    expect(scaledError(two, cpu)).toBeLessThan(1e-5);
+    expect(scaledError(fallback, cpu)).toBeLessThan(1e-5);
+    expect(sameBits(one, two)).toBe(true);
+  });
+
+  it('names the operands when the inner dimensions differ', async () => {
+    useEngine(twoThreads);
+    expect(() => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 5]))).toThrow(/inner/);
+  });
+});
+
+describe('engine column sums (Sum over all axes but the last)', () => {
+  const cases: Array<{ shape: number[]; axis: number[]; keepDims: boolean }> = [
+    { shape: [1, 1], axis: [0], keepDims: false },
+    { shape: [7, 3], axis: [0], keepDims: true },
+    { shape: [33, 37], axis: [0], keepDims: false },
+    { shape: [32, 8, 8, 64], axis: [0, 1, 2], keepDims: false },
+    { shape: [4, 5, 6, 21], axis: [2, 0, 1], keepDims: true },
+    { shape: [300, 1000], axis: [0], keepDims: false },
+  ];
+  it.each(cases)('x $shape over $axis: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ shape, axis, keepDims }) => {
+    const fn = () => tf.sum(tf.tensor(normal(size(shape), 3), shape), axis, keepDims);
+    const cpu = await onCpu(fn);
+    const two = await onWasm(twoThreads, fn);
+    const one = await onWasm(oneThread, fn);
+    expect(scaledError(two, cpu)).toBeLessThan(1e-5);
+    expect(sameBits(one, two)).toBe(true);
+  });
+
+  it('leaves other reductions to the stock kernel (inner axis, all axes)', async () => {
+    const inner = () => tf.sum(tf.tensor(normal(60, 4), [6, 10]), 1);
+    const all = () => tf.sum(tf.tensor(normal(60, 4), [6, 10]));
+    expect(scaledError(await onWasm(twoThreads, inner), await onCpu(inner))).toBeLessThan(1e-6);
+    expect(scaledError(await onWasm(twoThreads, all), await onCpu(all))).toBeLessThan(1e-6);
+  });
+});
+
+describe('engine housekeeping', () => {
+  it('picks the FMA build exactly where relaxed SIMD compiles', () => {
+    expect(twoThreads.info.math).toBe(relaxedSimdSupported() ? 'fma' : 'muladd');
+  });
+
+  it('leaks no tensors and no heap across many kernels', async () => {
+    useEngine(twoThreads);
+    const a = tf.tensor(normal(64 * 48, 5), [64, 48]);
+    const run = () => tf.tidy(() => tf.sum(tf.matMul(a, a, true, false), 0).dataSync());
+    run();
+    const before = tf.memory();
+    for (let i = 0; i < 20; i++) run();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    a.dispose();
+  });
+});

@@ -1,0 +1,112 @@
+// Backprop's own thread pool over the tfjs heap: T − 1 workers (worker_threads in Node, Web
+// Workers in browsers), each with its own instance of the engine module on the *same* shared
+// memory, plus the calling thread as thread 0. A job is one engine function with one argument
+// list per thread; callers split work over output tiles only (never over a reduction), so
+// results are bit-identical for any thread count. See worker-source.ts for the protocol.
+import { workerSource } from './worker-source.js';
+
+export const MAX_ARGS = 24;
+const ARGS_BASE = 8; // in Float64 slots: after I[0..15]
+/** Spins before Atomics.wait: ~20–50 µs, longer than the JS between two kernels of a step. */
+const SPIN = 20_000;
+
+const isNode = typeof process !== 'undefined' && process.versions?.node != null;
+/** Atomics.wait throws on a browser's main thread; there the caller only spins. */
+const callerMayWait = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+
+interface PoolWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+export type EngineFunction = (...args: number[]) => void;
+
+export class ThreadPool {
+  private readonly control: SharedArrayBuffer;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private workers: PoolWorker[] = [];
+
+  private constructor(readonly threads: number, private readonly fns: EngineFunction[]) {
+    this.control = new SharedArrayBuffer((ARGS_BASE + threads * MAX_ARGS) * 8);
+    this.i32 = new Int32Array(this.control);
+    this.f64 = new Float64Array(this.control);
+  }
+
+  /** Starts `threads − 1` workers on `memory` (shared) with the engine `module`. */
+  static async start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, names: string[], fns: EngineFunction[]): Promise<ThreadPool> {
+    const pool = new ThreadPool(threads, fns);
+    const ready: Promise<void>[] = [];
+    for (let index = 1; index < threads; index++) {
+      const message = { module, memory, control: pool.control, index, names, spin: SPIN, argsBase: ARGS_BASE, maxArgs: MAX_ARGS };
+      if (isNode) {
+        const { Worker } = await import('node:worker_threads');
+        const worker = new Worker(workerSource, { eval: true });
+        worker.unref(); // an idle pool must not keep the process alive
+        ready.push(new Promise((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+        }));
+        worker.postMessage(message);
+        pool.workers.push(worker);
+      } else {
+        const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+        const worker = new Worker(url);
+        ready.push(new Promise((resolve, reject) => {
+          worker.onmessage = () => resolve();
+          worker.onerror = (event) => reject(new Error(`engine thread ${index}: ${event.message}`));
+        }));
+        worker.postMessage(message);
+        pool.workers.push(worker);
+        URL.revokeObjectURL(url);
+      }
+    }
+    await Promise.all(ready);
+    return pool;
+  }
+
+  /**
+   * Runs engine function `fn` with `args[t]` on thread t (thread 0 is the caller) and returns when
+   * every thread is done. `args.length` may be below the thread count: the rest sit out.
+   */
+  run(fn: number, args: number[][]): void {
+    const f = this.fns[fn]!;
+    if (args.length > this.threads) throw new Error(`ThreadPool.run: ${args.length} argument lists for ${this.threads} threads`);
+    if (this.threads === 1 || args.length <= 1) {
+      if (args[0]) f(...args[0]);
+      return;
+    }
+    const { i32, f64 } = this;
+    for (let t = 1; t < this.threads; t++) {
+      const list = args[t];
+      const n = list?.length ?? 0;
+      if (n > MAX_ARGS) throw new Error(`ThreadPool.run: at most ${MAX_ARGS} arguments, got ${n}`);
+      i32[8 + t] = n;
+      for (let i = 0; i < n; i++) f64[ARGS_BASE + t * MAX_ARGS + i] = list![i]!;
+    }
+    Atomics.store(i32, 2, fn);
+    Atomics.store(i32, 1, this.threads - 1);
+    Atomics.add(i32, 0, 1);
+    Atomics.notify(i32, 0);
+    try {
+      f(...args[0]!);
+    } finally {
+      let spins = 0;
+      for (let left = Atomics.load(i32, 1); left !== 0; left = Atomics.load(i32, 1)) {
+        if (callerMayWait && ++spins > SPIN) {
+          Atomics.wait(i32, 1, left);
+          spins = 0;
+        }
+      }
+    }
+  }
+
+  /** Stops the workers (the pool cannot be used afterwards). */
+  close(): void {
+    Atomics.store(this.i32, 2, -1);
+    Atomics.add(this.i32, 0, 1);
+    Atomics.notify(this.i32, 0);
+    for (const worker of this.workers) void worker.terminate();
+    this.workers = [];
+  }
+}
