@@ -14,30 +14,12 @@
 // (K blocks are visited in order, a later block continues from the stored partial sum), whatever
 // rectangle [m0, m1) × [n0, n1) a thread is given. So splitting the output over threads gives the
 // same bits as one thread.
+import { KC, MC, MR, NC, NR, scratchA, scratchB, scratchRows, scratchTile, scratchZeros, ZERO_FLOATS } from './blocking';
+import { packIm2colCols, packIm2colRows } from './im2col';
 import { madd, minI } from './simd';
 
-export const MR: i32 = 6;
-export const NR: i32 = 8;
-/** Depth of a packed block: a B micro-panel (KC×NR, 8 KiB) stays in L1 while A streams past it. */
-export const KC: i32 = 256;
-/** Rows of A packed at a time (MC×KC = 72 KiB, in L2). A multiple of MR. */
-export const MC: i32 = 96;
-/** Columns of B packed at a time (KC×NC = 512 KiB). A multiple of NR. */
-export const NC: i32 = 512;
-
-/** Bytes of per-thread scratch gemm needs: packed A, packed B and one edge tile, 64-byte aligned. */
-export function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * NC + MR * NR) * 4 + 128;
-}
-
-// @ts-ignore: decorator
-@inline
-function align64(p: usize): usize {
-  return (p + 63) & ~(<usize>63);
-}
-
 /** The 6×8 microkernel: tile (row stride ldc bytes) = (keep ? tile : 0) + Ap·Bp over kc. */
-function micro6x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, keep: bool): void {
+export function micro6x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, keep: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -81,7 +63,7 @@ function micro6x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, keep: boo
 }
 
 /** Packs rows [0, mc) × depth [0, kc) of op(A) from `a` into MR-row panels: panel q, step p, row r at ((q·kc + p)·MR + r). */
-function packA(mc: i32, kc: i32, a: usize, rowStride: i32, colStride: i32, dst: usize): void {
+export function packA(mc: i32, kc: i32, a: usize, rowStride: i32, colStride: i32, dst: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const mr = minI(MR, mc - i0);
     const panel = dst + <usize>(i0 * kc) * 4;
@@ -146,7 +128,7 @@ function packA(mc: i32, kc: i32, a: usize, rowStride: i32, colStride: i32, dst: 
 }
 
 /** Packs depth [0, kc) × columns [0, nc) of op(B) into NR-column panels: panel q, step p, column c at ((q·kc + p)·NR + c). */
-function packB(kc: i32, nc: i32, b: usize, rowStride: i32, colStride: i32, dst: usize): void {
+export function packB(kc: i32, nc: i32, b: usize, rowStride: i32, colStride: i32, dst: usize): void {
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const nr = minI(NR, nc - j0);
     const panel = dst + <usize>(j0 * kc) * 4;
@@ -208,7 +190,7 @@ function packB(kc: i32, nc: i32, b: usize, rowStride: i32, colStride: i32, dst: 
 }
 
 /** A partial tile: copied into the edge buffer, run through the microkernel, copied back. */
-function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, keep: bool, tile: usize): void {
+export function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, keep: bool, tile: usize): void {
   for (let r = 0; r < MR; r++) {
     for (let j = 0; j < NR; j++) {
       const v: f32 = keep && r < mr && j < nr ? load<f32>(c + <usize>(r * ldc + j) * 4) : 0;
@@ -221,36 +203,58 @@ function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr
   }
 }
 
+/** How an operand is packed: from a strided matrix, or from an NHWC image as im2col (im2col.ts). */
+export const STRIDED: i32 = 0;
+export const IM2COL: i32 = 1;
+
 /**
- * Rows [m0, m1) × columns [n0, n1) of C (row stride ldc elements) = (accumulate ? C : 0) + op(A)·op(B)
- * over depth k. `scratch` holds gemmScratchBytes() bytes for this thread alone.
+ * Rows [m0, m1) × columns [n0, n1) of C (row stride ldc elements) = (accumulate ? C : 0) + bias +
+ * op(A)·op(B) over depth k. `bias` (0: none) is a per-column vector. `scratch` holds
+ * gemmScratchBytes() bytes for this thread alone. aKind/bKind: STRIDED, or IM2COL (A: im2col
+ * rows; B: im2col with positions as depth), with the geometry set by im2col.setGeometry.
  */
-export function gemm(
+export function gemmBlocked(
   m0: i32, m1: i32, n0: i32, n1: i32, k: i32,
-  a: usize, aRowStride: i32, aColStride: i32,
-  b: usize, bRowStride: i32, bColStride: i32,
-  c: usize, ldc: i32, accumulate: i32, scratch: usize,
+  a: usize, aRowStride: i32, aColStride: i32, aKind: i32,
+  b: usize, bRowStride: i32, bColStride: i32, bKind: i32,
+  c: usize, ldc: i32, accumulate: i32, bias: usize, scratch: usize,
 ): void {
   if (m1 <= m0 || n1 <= n0) return;
   if (k <= 0) {
-    if (accumulate == 0) {
-      for (let i = m0; i < m1; i++) memory.fill(c + <usize>(i * ldc + n0) * 4, 0, <usize>(n1 - n0) * 4);
+    for (let i = m0; i < m1; i++) {
+      const row = c + <usize>(i * ldc + n0) * 4;
+      if (accumulate == 0) memory.fill(row, 0, <usize>(n1 - n0) * 4);
+      if (bias != 0) for (let j = 0; j < n1 - n0; j++) store<f32>(row + <usize>j * 4, load<f32>(row + <usize>j * 4) + load<f32>(bias + <usize>(n0 + j) * 4));
     }
     return;
   }
-  const ap = align64(scratch);
-  const bp = align64(ap + <usize>(MC * KC) * 4);
-  const tile = align64(bp + <usize>(KC * NC) * 4);
+  const ap = scratchA(scratch);
+  const bp = scratchB(scratch);
+  const tile = scratchTile(scratch);
+  const zeros = scratchZeros(scratch);
+  const rows = scratchRows(scratch);
+  if (aKind == IM2COL || bKind == IM2COL) memory.fill(zeros, 0, <usize>ZERO_FLOATS * 4);
   const ldcBytes = <usize>ldc * 4;
   for (let jc = n0; jc < n1; jc += NC) {
     const nc = minI(NC, n1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = minI(KC, k - pc);
-      const keep = accumulate != 0 || pc > 0;
-      packB(kc, nc, b + <usize>(pc * bRowStride + jc * bColStride) * 4, bRowStride, bColStride, bp);
+      const first = pc == 0;
+      const keep = accumulate != 0 || !first || bias != 0;
+      if (bKind == IM2COL) packIm2colCols(kc, nc, pc, jc, bp, zeros);
+      else packB(kc, nc, b + <usize>(pc * bRowStride + jc * bColStride) * 4, bRowStride, bColStride, bp);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = minI(MC, m1 - ic);
-        packA(mc, kc, a + <usize>(ic * aRowStride + pc * aColStride) * 4, aRowStride, aColStride, ap);
+        if (aKind == IM2COL) packIm2colRows(mc, kc, ic, pc, ap, zeros, rows);
+        else packA(mc, kc, a + <usize>(ic * aRowStride + pc * aColStride) * 4, aRowStride, aColStride, ap);
+        if (first && bias != 0) {
+          // The bias starts each sum (as XNNPACK does): written into C, then accumulated onto.
+          for (let i = ic; i < ic + mc; i++) {
+            const row = c + <usize>(i * ldc + jc) * 4;
+            if (accumulate == 0) memory.copy(row, bias + <usize>jc * 4, <usize>nc * 4);
+            else for (let j = 0; j < nc; j++) store<f32>(row + <usize>j * 4, load<f32>(row + <usize>j * 4) + load<f32>(bias + <usize>(jc + j) * 4));
+          }
+        }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = minI(NR, nc - jr);
           const bPanel = bp + <usize>(jr * kc) * 4;
@@ -265,4 +269,14 @@ export function gemm(
       }
     }
   }
+}
+
+/** C[m0:m1, n0:n1] = (accumulate ? C : 0) + op(A)·op(B): the plain strided GEMM. */
+export function gemm(
+  m0: i32, m1: i32, n0: i32, n1: i32, k: i32,
+  a: usize, aRowStride: i32, aColStride: i32,
+  b: usize, bRowStride: i32, bColStride: i32,
+  c: usize, ldc: i32, accumulate: i32, scratch: usize,
+): void {
+  gemmBlocked(m0, m1, n0, n1, k, a, aRowStride, aColStride, STRIDED, b, bRowStride, bColStride, STRIDED, c, ldc, accumulate, 0, scratch);
 }

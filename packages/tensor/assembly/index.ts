@@ -1,4 +1,6 @@
 // Backprop's compute engine: the kernels exported to JS (packages/tensor/src/engine). Every
 // address is a byte offset into the imported memory, which is tfjs-backend-wasm's own heap.
-export { gemm, gemmScratchBytes } from './gemm';
+export { gemmScratchBytes } from './blocking';
+export { gemm } from './gemm';
 export { columnSums } from './reduce';
+export { convForward, convFilterGradT } from './conv';

@@ -2,6 +2,7 @@
 // kernels (the stock config's setupFunc is kept, so the stock kernel stays callable as fallback).
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
+import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -14,6 +15,8 @@ export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,
+  conv2dConfig,
+  fusedConv2dConfig,
   conv2dBackpropInputConfig,
   sliceConfig,
   maxPoolGradConfig,

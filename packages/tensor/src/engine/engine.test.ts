@@ -131,6 +131,55 @@ describe('engine column sums (Sum over all axes but the last)', () => {
   });
 });
 
+interface ConvCase {
+  x: [number, number, number, number];
+  k: number;
+  outC: number;
+  stride: number;
+  pad: 'same' | 'valid' | number;
+}
+
+// The CNN's layer kinds at small batch, plus edge geometry: 1×1 images, odd sizes and channel
+// counts, channels across an 8-column panel, strides, 'valid' padding, 5×5 kernels.
+const convCases: ConvCase[] = [
+  { x: [1, 1, 1, 1], k: 3, outC: 1, stride: 1, pad: 1 },
+  { x: [2, 5, 7, 3], k: 3, outC: 5, stride: 1, pad: 1 },
+  { x: [3, 8, 8, 64], k: 3, outC: 64, stride: 1, pad: 1 },
+  { x: [2, 4, 4, 128], k: 3, outC: 96, stride: 1, pad: 1 },
+  { x: [2, 2, 2, 40], k: 3, outC: 24, stride: 1, pad: 1 },
+  { x: [2, 6, 6, 17], k: 1, outC: 33, stride: 1, pad: 0 },
+  { x: [2, 9, 9, 12], k: 3, outC: 10, stride: 2, pad: 'same' },
+  { x: [1, 9, 11, 6], k: 5, outC: 7, stride: 2, pad: 'valid' },
+  { x: [4, 7, 7, 20], k: 3, outC: 13, stride: 1, pad: 'valid' },
+];
+
+describe('engine convolutions (Conv2D, FusedConv2D, both gradients)', () => {
+  it.each(convCases)('x $x, $k×$k → $outC, stride $stride, pad $pad: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ x: xs, k, outC, stride, pad }) => {
+    const [n, , , c] = xs;
+    const x = () => tf.tensor(normal(size(xs), 11), xs) as tf.Tensor4D;
+    const w = () => tf.tensor(normal(k * k * c * outC, 12), [k, k, c, outC]) as tf.Tensor4D;
+    const b = () => tf.tensor(normal(outC, 13), [outC]) as tf.Tensor1D;
+    const yShape = tf.tidy(() => tf.conv2d(x(), w(), stride, pad).shape);
+    const dy = () => tf.tensor(normal(size(yShape), 14), yShape) as tf.Tensor4D;
+    const passes: Array<[string, () => tf.Tensor]> = [
+      ['forward', () => tf.conv2d(x(), w(), stride, pad)],
+      ['fused + bias', () => tf.fused.conv2d({ x: x(), filter: w(), strides: stride, pad, bias: b() })],
+      ['input gradient', () => tf.conv2dTranspose(dy(), w(), xs, stride, pad)],
+      ['filter gradient', () => tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy() }, { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode: undefined as never, filterShape: [k, k, c, outC] }) as tf.Tensor],
+    ];
+    expect(n).toBeGreaterThan(0);
+    for (const [name, fn] of passes) {
+      const cpu = await onCpu(fn);
+      const two = await onWasm(twoThreads, fn);
+      const one = await onWasm(oneThread, fn);
+      const fallback = await onWasm(mulAdd, fn);
+      expect(scaledError(two, cpu), name).toBeLessThan(1e-5);
+      expect(scaledError(fallback, cpu), name).toBeLessThan(1e-5);
+      expect(sameBits(one, two), name).toBe(true);
+    }
+  });
+});
+
 describe('engine housekeeping', () => {
   it('picks the FMA build exactly where relaxed SIMD compiles', () => {
     expect(twoThreads.info.math).toBe(relaxedSimdSupported() ? 'fma' : 'muladd');

@@ -20,7 +20,9 @@
 // than the GEMMs themselves.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4, type ConvGeometry } from './conv-geometry.js';
+import { engineConvApplies, engineConvFilterGrad } from './engine-conv.js';
 import { free, freeView, heapView, matMul, padHW, reshape, rowView, run, transpose } from './wasm-ops.js';
 
 const OP = 'Conv2DBackpropFilter';
@@ -165,6 +167,10 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     throw new Error(`${OP}: dy must have shape [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}], got [${dyShape.join(', ')}]`);
   }
   if (g.dilated) throw new Error(`${OP}: dilations other than 1 are not supported on WASM`);
+  const engine = engineFor(wasm);
+  if (engine != null && engineConvApplies(g) && x.dtype === 'float32' && dy.dtype === 'float32') {
+    return engineConvFilterGrad(engine, wasm, x, dy, g);
+  }
   const padded = g.padTop + g.padBottom + g.padLeft + g.padRight > 0;
   const xPadded = padded ? padHW(wasm, x, g.padTop, g.padBottom, g.padLeft, g.padRight) : x;
   const waste = (xPadded.shape[1]! * xPadded.shape[2]!) / (g.outHeight * g.outWidth);

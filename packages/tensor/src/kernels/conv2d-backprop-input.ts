@@ -6,7 +6,9 @@
 // Dilated filters and paddings larger than the kernel fall back to the stock kernel.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4 } from './conv-geometry.js';
+import { engineConvApplies, engineConvForward } from './engine-conv.js';
 import { free, pad, reshape, run, transpose } from './wasm-ops.js';
 
 const OP = 'Conv2DBackpropInput';
@@ -58,6 +60,28 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   }
   const dyDilated = dilate(wasm, dy, g.strideHeight, g.strideWidth);
   const flipped = flipFilter(wasm, filter);
+  const engine = engineFor(wasm);
+  if (engine != null && engineConvApplies({ ...g, inChannels: g.outChannels })) {
+    // The engine's implicit GEMM, stride 1 over the dilated dy with the flipped filter.
+    const dx = engineConvForward(engine, wasm, dyDilated, flipped, null, {
+      ...g,
+      inHeight: dyDilated.shape[1]!,
+      inWidth: dyDilated.shape[2]!,
+      inChannels: g.outChannels,
+      outHeight: g.inHeight,
+      outWidth: g.inWidth,
+      outChannels: g.inChannels,
+      strideHeight: 1,
+      strideWidth: 1,
+      padTop,
+      padBottom,
+      padLeft,
+      padRight,
+    });
+    if (dyDilated !== dy) free(wasm, dyDilated);
+    free(wasm, flipped);
+    return dx;
+  }
   const dx = run(wasm, 'Conv2D', { x: dyDilated, filter: flipped }, {
     strides: 1,
     pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],

@@ -1,0 +1,27 @@
+// Convolutions as implicit GEMMs (NHWC, any kernel size, stride and padding; no dilation), on the
+// packed GEMM of gemm.ts with im2col done inside the packing (im2col.ts):
+//   forward:          y[m, co]        = bias[co] + Σ_p im2col(x)[m, p] · W[p, co]   (W is [KH·KW·Cin, Cout])
+//   filter gradient:  dWᵀ[co, p]      = Σ_m dy[m, co] · im2col(x)[m, p]             (the caller transposes)
+// The input gradient of a stride-1 conv is a forward conv of dy with the flipped filter (TS side).
+import { gemmBlocked, IM2COL, STRIDED } from './gemm';
+import { setGeometry } from './im2col';
+
+/** Rows [m0, m1) of y [N·OH·OW, Cout] for output channels [n0, n1). bias: 0 for none. */
+export function convForward(
+  m0: i32, m1: i32, n0: i32, n1: i32,
+  x: usize, h: i32, w: i32, cin: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+  filter: usize, cout: i32, bias: usize, y: usize, scratch: usize,
+): void {
+  setGeometry(x, h, w, cin, oh, ow, kw, sh, sw, padT, padL);
+  gemmBlocked(m0, m1, n0, n1, kh * kw * cin, 0, 0, 0, IM2COL, filter, cout, 1, STRIDED, y, cout, 0, bias, scratch);
+}
+
+/** Rows [m0, m1) (output channels) × columns [n0, n1) (taps·channels) of dWᵀ [Cout, KH·KW·Cin]. */
+export function convFilterGradT(
+  m0: i32, m1: i32, n0: i32, n1: i32, positions: i32,
+  x: usize, h: i32, w: i32, cin: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+  dy: usize, cout: i32, dwT: usize, scratch: usize,
+): void {
+  setGeometry(x, h, w, cin, oh, ow, kw, sh, sw, padT, padL);
+  gemmBlocked(m0, m1, n0, n1, positions, dy, 1, cout, STRIDED, 0, 0, 0, IM2COL, dwT, kh * kw * cin, 0, 0, scratch);
+}

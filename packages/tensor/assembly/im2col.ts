@@ -1,0 +1,164 @@
+// Packing convolution operands straight from an NHWC image, as if im2col had been run (it never
+// is: a 3×3 layer's im2col matrix would be 9× the image). The geometry is set once per call by
+// conv.ts (`setGeometry`); each thread's instance has its own copy of these globals.
+//
+// Rows of im2col are output positions m = (n, oh, ow); columns are filter taps and input channels
+// p = (kh, kw, ci), channels innermost, so a run of channels of one tap is contiguous in the image.
+// A position whose tap falls in the padding reads from the scratch's zero row.
+import { MR, NR } from './blocking';
+
+let gX: usize = 0;
+let gH: i32 = 0;
+let gW: i32 = 0;
+let gCin: i32 = 0;
+let gOH: i32 = 0;
+let gOW: i32 = 0;
+let gKW: i32 = 0;
+let gSH: i32 = 1;
+let gSW: i32 = 1;
+let gPadT: i32 = 0;
+let gPadL: i32 = 0;
+
+export function setGeometry(x: usize, h: i32, w: i32, cin: i32, oh: i32, ow: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32): void {
+  gX = x; gH = h; gW = w; gCin = cin; gOH = oh; gOW = ow; gKW = kw; gSH = sh; gSW = sw; gPadT = padT; gPadL = padL;
+}
+
+/** Where position m's tap (kh, kw) channel ci lies, or `zeros` (+ ci) in the padding. */
+// @ts-ignore: decorator
+@inline
+function source(img: i32, ihBase: i32, iwBase: i32, kh: i32, kw: i32, ci: i32, zeros: usize): usize {
+  const ih = ihBase + kh;
+  const iw = iwBase + kw;
+  if (<u32>ih >= <u32>gH || <u32>iw >= <u32>gW) return zeros + <usize>ci * 4;
+  return gX + (<usize>(((img + ih) * gW + iw) * gCin + ci)) * 4;
+}
+
+/**
+ * Packs im2col rows [m0, m0 + mc) × columns [p0, p0 + kc) into MR-row panels (gemm.ts's layout).
+ * `rows` is scratch for MR × 3 i32: each row's image row offset and top-left input corner.
+ */
+export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, zeros: usize, rows: usize): void {
+  const perImage = gOH * gOW;
+  for (let q = 0; q < mc; q += MR) {
+    const mr = mc - q < MR ? mc - q : MR;
+    for (let r = 0; r < MR; r++) {
+      const info = rows + <usize>(r * 12);
+      if (r < mr) {
+        const m = m0 + q + r;
+        const n = m / perImage;
+        const rem = m - n * perImage;
+        const oh = rem / gOW;
+        const ow = rem - oh * gOW;
+        store<i32>(info, n * gH);
+        store<i32>(info, oh * gSH - gPadT, 4);
+        store<i32>(info, ow * gSW - gPadL, 8);
+      } else {
+        store<i32>(info, 0);
+        store<i32>(info, -(1 << 28), 4); // always in the padding: a zero row
+        store<i32>(info, 0, 8);
+      }
+    }
+    const panel = dst + <usize>(q * kc) * 4;
+    let p = p0;
+    const end = p0 + kc;
+    while (p < end) {
+      const tap = p / gCin;
+      const ci = p - tap * gCin;
+      const len = gCin - ci < end - p ? gCin - ci : end - p;
+      const kh = tap / gKW;
+      const kw = tap - kh * gKW;
+      const s0 = source(load<i32>(rows), load<i32>(rows, 4), load<i32>(rows, 8), kh, kw, ci, zeros);
+      const s1 = source(load<i32>(rows, 12), load<i32>(rows, 16), load<i32>(rows, 20), kh, kw, ci, zeros);
+      const s2 = source(load<i32>(rows, 24), load<i32>(rows, 28), load<i32>(rows, 32), kh, kw, ci, zeros);
+      const s3 = source(load<i32>(rows, 36), load<i32>(rows, 40), load<i32>(rows, 44), kh, kw, ci, zeros);
+      const s4 = source(load<i32>(rows, 48), load<i32>(rows, 52), load<i32>(rows, 56), kh, kw, ci, zeros);
+      const s5 = source(load<i32>(rows, 60), load<i32>(rows, 64), load<i32>(rows, 68), kh, kw, ci, zeros);
+      let d = panel + <usize>((p - p0) * MR) * 4;
+      let j = 0;
+      for (; j + 4 <= len; j += 4) {
+        const o = <usize>j * 4;
+        const v0 = v128.load(s0 + o);
+        const v1 = v128.load(s1 + o);
+        const v2 = v128.load(s2 + o);
+        const v3 = v128.load(s3 + o);
+        const v4 = v128.load(s4 + o);
+        const v5 = v128.load(s5 + o);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        const lo = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
+        const hi = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+        v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store_lane<i64>(d, lo, 0, 16);
+        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 24);
+        v128.store_lane<i64>(d, lo, 1, 40);
+        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 48);
+        v128.store_lane<i64>(d, hi, 0, 64);
+        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 72);
+        v128.store_lane<i64>(d, hi, 1, 88);
+        d += 96;
+      }
+      for (; j < len; j++) {
+        const o = <usize>j * 4;
+        store<f32>(d, load<f32>(s0 + o));
+        store<f32>(d, load<f32>(s1 + o), 4);
+        store<f32>(d, load<f32>(s2 + o), 8);
+        store<f32>(d, load<f32>(s3 + o), 12);
+        store<f32>(d, load<f32>(s4 + o), 16);
+        store<f32>(d, load<f32>(s5 + o), 20);
+        d += 24;
+      }
+      p += len;
+    }
+  }
+}
+
+/**
+ * Packs im2col rows [m0, m0 + kc) × columns [j0, j0 + nc) *as the B operand* (depth = positions)
+ * into NR-column panels (gemm.ts's layout): the filter gradient's dWᵀ = dyᵀ · im2col.
+ */
+export function packIm2colCols(kc: i32, nc: i32, m0: i32, j0: i32, dst: usize, zeros: usize): void {
+  const perImage = gOH * gOW;
+  for (let q = 0; q < nc; q += NR) {
+    const nr = nc - q < NR ? nc - q : NR;
+    const first = j0 + q;
+    const tap = first / gCin;
+    const ci = first - tap * gCin;
+    const kh = tap / gKW;
+    const kw = tap - kh * gKW;
+    const panel = dst + <usize>(q * kc) * 4;
+    // The position m0 as (image, oh, ow), then stepped along.
+    let n = m0 / perImage;
+    const rem = m0 - n * perImage;
+    let oh = rem / gOW;
+    let ow = rem - oh * gOW;
+    let d = panel;
+    if (nr == NR && ci + NR <= gCin) {
+      // All eight columns are channels of one tap: two vector loads per position.
+      for (let p = 0; p < kc; p++) {
+        const s = source(n * gH, oh * gSH - gPadT, ow * gSW - gPadL, kh, kw, ci, zeros);
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        d += NR * 4;
+        if (++ow == gOW) { ow = 0; if (++oh == gOH) { oh = 0; n++; } }
+      }
+      continue;
+    }
+    for (let p = 0; p < kc; p++) {
+      for (let c = 0; c < NR; c++) {
+        let v: f32 = 0;
+        if (c < nr) {
+          const col = first + c;
+          const t = col / gCin;
+          const cc = col - t * gCin;
+          const th = t / gKW;
+          v = load<f32>(source(n * gH, oh * gSH - gPadT, ow * gSW - gPadL, th, t - th * gKW, cc, zeros));
+        }
+        store<f32>(d + <usize>c * 4, v);
+      }
+      d += NR * 4;
+      if (++ow == gOW) { ow = 0; if (++oh == gOH) { oh = 0; n++; } }
+    }
+  }
+}
