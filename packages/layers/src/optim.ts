@@ -10,6 +10,7 @@
 // step counter out and back in, keyed by the module's PyTorch parameter names (optimizer-state.ts);
 // `lr` / `setLearningRate(lr)` change the step size mid-run (PyTorch: `param_groups[0]['lr']`).
 import { tf } from '@backprop/tensor';
+import { FusedAdamOptimizer } from './fused-adam.js';
 import { Module } from './module.js';
 import { loadOptimizerState, saveOptimizerState, type OptimizerInternals, type OptimizerStateDict } from './optimizer-state.js';
 
@@ -168,7 +169,7 @@ export class Adam extends Optimizer {
     if (betas[0] >= 1 || betas[1] >= 1) throw new Error(`Adam: betas must be in [0, 1), got [${betas.join(', ')}]`);
     this.betas = [betas[0], betas[1]];
     this.eps = checkRate(eps, 'Adam', 'eps');
-    this.inner = tf.train.adam(lr, betas[0], betas[1], eps);
+    this.inner = new FusedAdamOptimizer(lr, betas[0], betas[1], eps);
     this.fields = adamFields(this.inner);
   }
 

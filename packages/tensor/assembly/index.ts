@@ -4,3 +4,5 @@ export { gemmScratchBytes } from './blocking';
 export { gemm } from './gemm';
 export { columnSums } from './reduce';
 export { convForward, convFilterGradT } from './conv';
+export { maxPoolGrad } from './pool';
+export { adamUpdate } from './adam';

@@ -3,3 +3,4 @@ export { initBackend, type BackendInfo, type EngineChoice, type InitBackendOptio
 export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.js';
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';
 export { engineInfo, setEngineEnabled, type EngineInfo, type EngineMath } from './engine/engine.js';
+export { fusedAdamAvailable, fusedAdamUpdate, type AdamUpdateAttrs } from './ops/adam-update.js';

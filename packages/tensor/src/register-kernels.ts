@@ -1,6 +1,7 @@
 // Registers Backprop's WASM kernels: the missing ones, and fast paths that replace slow stock
 // kernels (the stock config's setupFunc is kept, so the stock kernel stays callable as fallback).
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { adamUpdateConfig } from './kernels/adam-update.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
@@ -11,7 +12,7 @@ import { sumConfig } from './kernels/sum.js';
 import { rememberStock } from './kernels/wasm-ops.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
-export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig];
+export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,

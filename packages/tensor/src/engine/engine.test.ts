@@ -180,6 +180,29 @@ describe('engine convolutions (Conv2D, FusedConv2D, both gradients)', () => {
   });
 });
 
+describe('engine MaxPoolGrad', () => {
+  // The CNN's 3/2/1 pool, windows of equal values (ties: the first maximum wins) and all-negative
+  // windows (where the stock WASM kernel drops the gradient), channels not a multiple of 4.
+  const cases: Array<{ x: [number, number, number, number]; f: number; s: number; pad: 'same' | 'valid' | number; ties: boolean }> = [
+    { x: [2, 8, 8, 64], f: 3, s: 2, pad: 1, ties: false },
+    { x: [3, 5, 7, 6], f: 3, s: 2, pad: 'same', ties: true },
+    { x: [1, 4, 4, 5], f: 2, s: 2, pad: 'valid', ties: false },
+    { x: [16, 16, 16, 64], f: 3, s: 2, pad: 1, ties: false },
+  ];
+  it.each(cases)('x $x, window $f stride $s pad $pad: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ x: xs, f, s, pad, ties }) => {
+    const raw = normal(size(xs), 21).map((v) => (ties ? Math.round(v) : v) - 3);
+    const fn = () => {
+      const x = tf.tensor(raw, xs) as tf.Tensor4D;
+      return tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(input, f, s, pad), tf.range(1, 1 + size(tf.maxPool(input, f, s, pad).shape)).reshape(tf.maxPool(input, f, s, pad).shape))))(x);
+    };
+    const cpu = await onCpu(fn);
+    const two = await onWasm(twoThreads, fn);
+    const one = await onWasm(oneThread, fn);
+    expect(scaledError(two, cpu)).toBe(0);
+    expect(sameBits(one, two)).toBe(true);
+  });
+});
+
 describe('engine housekeeping', () => {
   it('picks the FMA build exactly where relaxed SIMD compiles', () => {
     expect(twoThreads.info.math).toBe(relaxedSimdSupported() ? 'fma' : 'muladd');

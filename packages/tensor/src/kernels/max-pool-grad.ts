@@ -4,7 +4,10 @@
 // among the real (unpadded) positions — tfjs-backend-cpu's rule — and adds dy there.
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { engineFor } from '../engine/engine.js';
+import { splitRange } from '../engine/engine-ops.js';
 import { shape4 } from './conv-geometry.js';
+import { addressOf } from './wasm-ops.js';
 
 const OP = 'MaxPoolGrad';
 
@@ -23,6 +26,15 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     throw new Error(`${OP}: dy must have shape [${info.batchSize}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}], got [${dyShape.join(', ')}]`);
   }
   const out = wasm.makeOutput([...input.shape], 'float32');
+  const engine = engineFor(wasm);
+  if (engine != null && input.dtype === 'float32' && dy.dtype === 'float32') {
+    // The same rule, four channels at a time; each thread a range of channels (assembly/pool.ts).
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+    const args = [addressOf(wasm, input), addressOf(wasm, dy), addressOf(wasm, out), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left];
+    const threads = input.shape.reduce((a, b) => a * b, 1) < 1 << 16 ? 1 : engine.threads;
+    engine.run('maxPoolGrad', splitRange(inChannels, threads, 4).map(([c0, c1]) => [...args, c0, c1]));
+    return out;
+  }
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
   const x = wasm.typedArrayFromHeap(input) as Float32Array;
   const g = wasm.typedArrayFromHeap(dy) as Float32Array;
