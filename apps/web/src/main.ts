@@ -65,8 +65,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     case 'backend': {
       const r = m.report;
       const b = byId('backend');
-      b.textContent = `${r.backend}${r.simd ? ' · SIMD' : ''} · ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.crossOriginIsolated ? '' : ' · not cross-origin isolated'}`;
-      Object.assign(b.dataset, { backend: r.backend, simd: String(r.simd), threads: String(r.threads), isolated: String(r.crossOriginIsolated) });
+      const engine = r.engine == null ? '' : r.engine.math === 'fma' ? ' · engine: relaxed-SIMD FMA' : ' · engine: mul+add (no relaxed SIMD)';
+      b.textContent = `${r.backend}${r.simd ? ' · SIMD' : ''}${engine} · ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.crossOriginIsolated ? '' : ' · not cross-origin isolated'}`;
+      Object.assign(b.dataset, { backend: r.backend, simd: String(r.simd), threads: String(r.threads), isolated: String(r.crossOriginIsolated), engine: r.engine?.math ?? 'off' });
       break;
     }
     case 'data-progress': {

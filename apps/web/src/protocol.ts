@@ -36,6 +36,8 @@ export interface BackendReport {
   backend: string;
   simd: boolean;
   threads: number;
+  /** Backprop's compute engine: 'fma' (relaxed SIMD), 'muladd' (the fallback build), or null (off). */
+  engine: { math: 'fma' | 'muladd'; threads: number } | null;
   crossOriginIsolated: boolean;
 }
 

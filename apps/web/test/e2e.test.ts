@@ -49,6 +49,8 @@ describe('the web app in Chromium', () => {
     expect(await dataset('#backend', 'backend')).toBe('wasm');
     expect(await dataset('#backend', 'simd')).toBe('true');
     expect(Number(await dataset('#backend', 'threads'))).toBeGreaterThan(1);
+    // Backprop's engine runs in the browser too, on Chromium's relaxed SIMD (on by default there).
+    expect(await dataset('#backend', 'engine')).toBe('fma');
   });
 
   it('loads CIFAR-10 through the file input', async () => {
