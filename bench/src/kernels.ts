@@ -1,11 +1,13 @@
-// Kernel benchmark (issue: Workspace and @backprop/tensor). GFLOP/s of each Backprop WASM fast
-// path against the stock tfjs-backend-wasm kernel and tfjs-backend-cpu, on the shapes of the
-// reference MLP (3072-100-10, batch 200) and ConvNet (batch 32), in one run.
+// Kernel benchmark. GFLOP/s of each Backprop WASM kernel on the engine (packages/tensor/assembly:
+// relaxed-SIMD FMA GEMM, implicit-GEMM convolutions) against the same kernel on tfjs-backend-wasm's
+// XNNPACK (Backprop's previous fast paths: explicit transposes, then XNNPACK's GEMM and conv), the
+// stock tfjs-backend-wasm kernel and tfjs-backend-cpu, on the shapes of the reference MLP
+// (3072-100-10, batch 200) and ConvNet (batch 32), in one run. Convolutions count direct-conv FLOP.
 import os from 'node:os';
-import { initBackend, Rng, setTrainingKernels, tf } from '@backprop/tensor';
+import { engineInfo, initBackend, Rng, setEngineEnabled, setTrainingKernels, tf } from '@backprop/tensor';
 import { gflops, markdownTable, time } from './timing.js';
 
-type Backend = 'fast' | 'stock' | 'cpu';
+type Backend = 'engine' | 'xnnpack' | 'stock' | 'cpu';
 
 interface Workload {
   name: string;
@@ -78,12 +80,15 @@ export const kernelWorkloads = (quick: boolean): Workload[] => [
   ...(quick ? [] : convWorkloads('conv3×3 128→128 16×16 b32', 32, 16, 128, 128, 3)),
   ...(quick ? [] : convWorkloads('conv3×3 256→256 8×8 b32', 32, 8, 256, 256, 3)),
   ...convWorkloads('conv3×3 512→512 4×4 b32', 32, 4, 512, 512, 3),
+  ...(quick ? [] : convWorkloads('conv3×3 512→512 2×2 b32', 32, 2, 512, 512, 3)),
   ...(quick ? [] : convWorkloads('conv1×1 64→128 32×32 b32', 32, 32, 64, 128, 1)),
+  ...(quick ? [] : convWorkloads('conv1×1 256→512 8×8 b32', 32, 8, 256, 512, 1)),
 ];
 
 async function measure(w: Workload, backend: Backend): Promise<number | null> {
   await tf.setBackend(backend === 'cpu' ? 'cpu' : 'wasm');
   setTrainingKernels(backend !== 'stock');
+  setEngineEnabled(backend === 'engine');
   if (tf.getKernel(w.kernel, tf.getBackend()) == null) return null;
   const scale = backend === 'cpu' ? w.cpuScale : 1;
   const { inputs, attrs } = w.make(scale);
@@ -95,6 +100,7 @@ async function measure(w: Workload, backend: Backend): Promise<number | null> {
   const t = time(run, backend === 'cpu' ? { warmup: 1, reps: 3, maxMs: 8000 } : { warmup: 2, reps: 5 });
   tf.dispose(Object.values(inputs));
   setTrainingKernels(true);
+  setEngineEnabled(true);
   return gflops(w.flop * scale, t.medianMs);
 }
 
@@ -111,28 +117,34 @@ export async function runKernelBench(quick = false): Promise<string> {
   // round is reported, so that a burst of load on a shared machine skews one round, not a ratio.
   const rounds = quick ? 1 : 3;
   const fastRuns: Array<Array<number | null>> = workloads.map(() => []);
+  const xnnpackRuns: Array<Array<number | null>> = workloads.map(() => []);
   const stockRuns: Array<Array<number | null>> = workloads.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (const [i, w] of workloads.entries()) {
-      fastRuns[i]!.push(await measure(w, 'fast'));
+      fastRuns[i]!.push(await measure(w, 'engine'));
+      xnnpackRuns[i]!.push(await measure(w, 'xnnpack'));
       stockRuns[i]!.push(await measure(w, 'stock'));
     }
   }
   const rows: string[][] = [];
   const fmt = (v: number | null) => (v == null ? 'no kernel' : v.toFixed(2));
   const ratio = (a: number | null, b: number | null) => (a == null || b == null ? '—' : `${(a / b).toFixed(1)}×`);
-  let forward: number | null = null;
+  let xnnpackForward: number | null = null;
   for (const [i, w] of workloads.entries()) {
     const fast = medianOf(fastRuns[i]!);
+    const xnnpack = medianOf(xnnpackRuns[i]!);
     const stock = medianOf(stockRuns[i]!);
     const cpu = await measure(w, 'cpu');
-    if (w.kernel === 'Conv2D') forward = fast;
-    const note = w.kernel === 'Conv2DBackpropFilter' && fast != null && forward != null ? ` (${Math.round((100 * fast) / forward)}% of forward)` : '';
-    rows.push([w.name, w.kernel, fmt(fast) + note, fmt(stock), fmt(cpu), ratio(fast, stock), ratio(fast, cpu)]);
+    if (w.kernel === 'Conv2D') xnnpackForward = xnnpack;
+    // Each conv pass beside XNNPACK's *forward* conv on the same shape (the best tfjs has).
+    const note = w.kernel.startsWith('Conv2DBackprop') && fast != null && xnnpackForward != null ? ` (${(fast / xnnpackForward).toFixed(2)}× XNNPACK fwd)` : '';
+    rows.push([w.name, w.kernel, fmt(fast) + note, fmt(xnnpack), fmt(stock), fmt(cpu), ratio(fast, xnnpack), ratio(fast, stock), ratio(fast, cpu)]);
     console.error(`  ${rows[rows.length - 1]!.join(' | ')}`);
   }
-  const header = ['workload', 'kernel', 'Backprop WASM GFLOP/s', 'stock WASM GFLOP/s', 'tfjs-cpu GFLOP/s', 'vs stock', 'vs cpu'];
-  return `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, WASM SIMD, 1 thread; WASM cells: median of ${rounds} interleaved rounds\n\n${markdownTable(header, rows)}`;
+  const header = ['workload', 'kernel', 'Backprop engine GFLOP/s', 'XNNPACK GFLOP/s', 'stock WASM GFLOP/s', 'tfjs-cpu GFLOP/s', 'vs XNNPACK', 'vs stock', 'vs cpu'];
+  const engine = engineInfo();
+  const build = engine == null ? 'engine off' : engine.math === 'fma' ? 'engine: relaxed-SIMD FMA build' : 'engine: mul+add build';
+  return `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, WASM SIMD, 1 thread, ${build}; WASM cells: median of ${rounds} interleaved rounds\n\n${markdownTable(header, rows)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

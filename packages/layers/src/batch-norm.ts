@@ -2,7 +2,7 @@
 // batch variance, and move the running statistics by `momentum` towards the batch mean and the
 // *unbiased* batch variance (as PyTorch does); count `num_batches_tracked`. Evaluation: normalise
 // with the running statistics.
-import { tf } from '@backprop/tensor';
+import { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, tf } from '@backprop/tensor';
 import { columnSum } from './column-sum.js';
 import { positiveInt, shapeStr } from './errors.js';
 import { constantVariable } from './init.js';
@@ -76,12 +76,28 @@ abstract class BatchNormBase extends Module {
    * Batch statistics, with the closed-form backward (Ioffe & Szegedy) instead of autograd through
    * the moments: with x̂ = (x − μ)/√(σ²+ε) over the M rows,
    *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/(M·√(σ²+ε)) · (M·dy − Σ dy − x̂·Σ dy·x̂).
-   * Column sums run as GEMVs (column-sum.ts). Equal to autograd's gradient (batch-norm.test.ts).
+   * On WASM with Backprop's engine both directions are one fused kernel each (three and two passes
+   * over x); elsewhere tfjs ops with column sums (column-sum.ts). Equal to autograd's gradient
+   * (batch-norm.test.ts).
    */
   private trainForward(x2: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
     const m = x2.shape[0]!;
+    const fused = fusedBatchNormAvailable();
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [x, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      if (fused) {
+        // The same formulas in one engine kernel each way (@backprop/tensor ops/batch-norm.ts).
+        const r = fusedBatchNormForward(x, g, b, this.eps);
+        this.updateRunningStats(r.mean, r.variance, m);
+        save([r.xHat, r.invStd, g]);
+        return {
+          value: r.y,
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const [sXHat, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+            return fusedBatchNormBackward(dy, sXHat, sGamma, sInvStd);
+          },
+        };
+      }
       const mean = tf.div(columnSum(x), m); // [1, C]
       const centred = tf.sub(x, mean);
       const variance = tf.div(columnSum(tf.square(centred)), m); // biased, [1, C]

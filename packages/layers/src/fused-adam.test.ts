@@ -25,8 +25,8 @@ describe('FusedAdamOptimizer', () => {
     const before = tf.memory().numTensors;
     for (let step = 0; step < 5; step++) {
       const grads = shapes.map((s, i) => tf.tensor(values(s.reduce((a, b) => a * b, 1), 100 * step + i), s));
-      fused.applyGradients(Object.fromEntries(fusedVars.map((v, i) => [v.name, grads[i]!])));
-      stock.applyGradients(Object.fromEntries(stockVars.map((v, i) => [v.name, grads[i]!])));
+      fused.applyGradients(fusedVars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+      stock.applyGradients(stockVars.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
       tf.dispose(grads);
       if (step === 0) expect(tf.memory().numTensors).toBe(before + 2 * 2 * shapes.length); // the m and v slots, both optimizers
     }

@@ -6,3 +6,4 @@ export { columnSums } from './reduce';
 export { convForward, convFilterGradT } from './conv';
 export { maxPoolGrad } from './pool';
 export { adamUpdate } from './adam';
+export { batchNormForward, batchNormBackward } from './batch-norm';

@@ -7,6 +7,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { Rng } from '../random.js';
 import { Engine, engineFor, useEngine } from './engine.js';
+import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 
 const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
@@ -193,12 +194,53 @@ describe('engine MaxPoolGrad', () => {
     const raw = normal(size(xs), 21).map((v) => (ties ? Math.round(v) : v) - 3);
     const fn = () => {
       const x = tf.tensor(raw, xs) as tf.Tensor4D;
-      return tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(input, f, s, pad), tf.range(1, 1 + size(tf.maxPool(input, f, s, pad).shape)).reshape(tf.maxPool(input, f, s, pad).shape))))(x);
+      const pooled = (input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, f, s, pad);
+      // Distinct weights per output, so a misrouted gradient shows.
+      return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(pooled(input), tf.range(1, 1 + size(pooled(input).shape)).reshape(pooled(input).shape))))(x);
     };
     const cpu = await onCpu(fn);
     const two = await onWasm(twoThreads, fn);
     const one = await onWasm(oneThread, fn);
     expect(scaledError(two, cpu)).toBe(0);
+    expect(sameBits(one, two)).toBe(true);
+  });
+});
+
+describe('engine BatchNorm (fused forward and backward)', () => {
+  // Channels below, at and past a vector of 4 and a thread's share; rows from 2 to the CNN's 32·32·32/8.
+  const cases: Array<[number, number]> = [[2, 1], [7, 3], [50, 4], [33, 21], [4096, 64], [512, 130]];
+  it.each(cases)('x [%i, %i]: equal to the tfjs-op formulas on tfjs-cpu, same bits on 1 and 2 threads', async (m, c) => {
+    const eps = 1e-5;
+    const inputs = () => ({
+      x: tf.tensor(normal(m * c, 31).map((v, i) => 3 * v + (i % c)), [m, c]),
+      gamma: tf.tensor(normal(c, 32), [c]),
+      beta: tf.tensor(normal(c, 33), [c]),
+      dy: tf.tensor(normal(m * c, 34), [m, c]),
+    });
+    const fusedAll = () => {
+      const { x, gamma, beta, dy } = inputs();
+      const r = fusedBatchNormForward(x, gamma, beta, eps);
+      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dy, r.xHat, gamma, r.invStd);
+      return tf.concat([r.y.flatten(), r.mean, r.variance, dx.flatten(), dGamma, dBeta]);
+    };
+    const reference = () => {
+      const { x, gamma, beta, dy } = inputs();
+      const mean = tf.div(tf.sum(x, 0), m);
+      const variance = tf.div(tf.sum(tf.square(tf.sub(x, mean)), 0), m);
+      const invStd = tf.rsqrt(tf.add(variance, eps));
+      const xHat = tf.mul(tf.sub(x, mean), invStd);
+      const y = tf.add(tf.mul(xHat, gamma), beta);
+      const dBeta = tf.sum(dy, 0);
+      const dGamma = tf.sum(tf.mul(dy, xHat), 0);
+      const dx = tf.mul(tf.sub(tf.sub(tf.mul(dy, m), dBeta), tf.mul(xHat, dGamma)), tf.div(tf.mul(gamma, invStd), m));
+      return tf.concat([y.flatten(), mean, variance, dx.flatten(), dGamma, dBeta]);
+    };
+    const cpu = await onCpu(reference);
+    const two = await onWasm(twoThreads, fusedAll);
+    const one = await onWasm(oneThread, fusedAll);
+    // dx = (dy·M − Σdy − x̂·Σdy·x̂)·k cancels terms of size M·|dy|: at M = 4096 the float32
+    // rounding of the sums (same order, different fusing) reaches 1.5e-5 of the largest value.
+    expect(scaledError(two, cpu)).toBeLessThan(5e-5);
     expect(sameBits(one, two)).toBe(true);
   });
 });

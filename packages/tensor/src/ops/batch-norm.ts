@@ -1,0 +1,27 @@
+// BatchNorm's training forward and backward over the rows of [M, C], fused on the engine
+// (kernels/batch-norm.ts). `fusedBatchNormAvailable()` says whether they run on the current
+// backend; elsewhere the caller computes them with tfjs ops.
+import { tf } from '../tf.js';
+import { engineFor } from '../engine/engine.js';
+import { BATCH_NORM_BACKWARD, BATCH_NORM_FORWARD } from '../kernels/batch-norm.js';
+import { trainingKernelsEnabled } from '../register-kernels.js';
+
+export const fusedBatchNormAvailable = (): boolean => trainingKernelsEnabled() && engineFor(tf.backend()) != null;
+
+export interface BatchNormForwardResult {
+  y: tf.Tensor; // [M, C]
+  xHat: tf.Tensor; // [M, C], (x − μ)·invStd
+  mean: tf.Tensor; // [C]
+  variance: tf.Tensor; // [C], biased (÷ M)
+  invStd: tf.Tensor; // [C], 1/√(variance + eps)
+}
+
+export function fusedBatchNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): BatchNormForwardResult {
+  const [y, xHat, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_FORWARD, { x, gamma, beta }, { eps }) as unknown as tf.Tensor[];
+  return { y: y!, xHat: xHat!, mean: mean!, variance: variance!, invStd: invStd! };
+}
+
+/** [dx [M, C], dγ [C], dβ [C]]. */
+export function fusedBatchNormBackward(dy: tf.Tensor, xHat: tf.Tensor, gamma: tf.Tensor, invStd: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(BATCH_NORM_BACKWARD, { dy, xHat, gamma, invStd }, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
