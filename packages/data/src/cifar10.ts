@@ -76,14 +76,51 @@ class Cifar10Reader {
     return this.test.has(0) || this.format.train.some((_, k) => this.train.has(k));
   }
 
-  finish(where: string, hint: string): LabelledData {
+  finish(where: string, hint: string, checkRecordCounts = false): LabelledData {
     const f = this.format;
     const missing = [...f.train.filter((_, k) => !this.train.has(k)), ...(this.test.has(0) ? [] : [f.test])];
     if (missing.length) {
       throw new DataFormatError(where, `missing ${missing.join(', ')} (the ${f.kind} version of CIFAR-10 has ${f.train.join(', ')} and ${f.test})${hint}`);
     }
+    if (checkRecordCounts) this.checkRecordCounts(where);
     return { train: this.train.finish(), test: this.test.finish(), classNames: this.classNames ?? [...CIFAR10_CLASS_NAMES] };
   }
+
+  /**
+   * A batch file cut at a record boundary is a whole number of records and reads without error,
+   * so the counts are compared: CIFAR-10's five training files always hold the same number of
+   * records (10,000 in the official data), and in the official data the test file holds as many.
+   * A copy with other, equal counts (a hand-made subset) passes.
+   */
+  private checkRecordCounts(where: string): void {
+    const f = this.format;
+    const counts = f.train.map((_, k) => this.train.records(k) ?? 0);
+    const test = this.test.records(0) ?? 0;
+    const official = CIFAR10_FILE_RECORDS;
+    const majority = counts.includes(official) ? official : mostCommon(counts);
+    const odd = f.train.map((name, k) => [name, counts[k]!] as const).filter(([, n]) => n !== majority);
+    if (odd.length > 0) {
+      throw new DataFormatError(
+        where,
+        `${odd.map(([name, n]) => `${name} holds ${n} records`).join(', ')}, the other training files ${majority} each (CIFAR-10's training files are all the same size: truncated at a record boundary?); 'backprop data verify' checks a copy`,
+      );
+    }
+    if (majority === official && test !== official) {
+      throw new DataFormatError(
+        where,
+        `${f.test} holds ${test} records, expected ${official} as in the official data (truncated at a record boundary?); 'backprop data verify' checks a copy`,
+      );
+    }
+  }
+}
+
+/** Records in each file of the official CIFAR-10 (five training files and the test file). */
+export const CIFAR10_FILE_RECORDS = 10000;
+
+function mostCommon(values: readonly number[]): number {
+  const count = new Map<number, number>();
+  for (const v of values) count.set(v, (count.get(v) ?? 0) + 1);
+  return [...count].reduce((best, e) => (e[1] > best[1] ? e : best))[0];
 }
 
 export interface LoadCifar10Options {
@@ -92,6 +129,12 @@ export interface LoadCifar10Options {
    * far, and the total when known. For a progress bar; the CLI and web app draw it.
    */
   onProgress?: (p: ReadProgress) => void;
+  /**
+   * Refuse files whose record counts do not fit CIFAR-10 (a training file shorter than the others,
+   * or a short test file in the official data): what a training run wants; `data verify` reports
+   * counts instead.
+   */
+  checkRecordCounts?: boolean;
 }
 
 async function loadFromArchive(source: ByteSource, options: LoadCifar10Options): Promise<LabelledData> {
@@ -112,7 +155,7 @@ async function loadFromArchive(source: ByteSource, options: LoadCifar10Options):
       `no CIFAR-10 batch files in the archive (expected cifar-10-batches-bin/data_batch_1.bin … or cifar-10-batches-py/data_batch_1 …; found ${listing.length ? listing.join(', ') : 'no members'}${members.length > 8 ? ', …' : ''})`,
     );
   }
-  return reader.finish(archive, complete ? '' : '; the archive ends without its end-of-archive marker, so it is probably truncated');
+  return reader.finish(archive, complete ? '' : '; the archive ends without its end-of-archive marker, so it is probably truncated', options.checkRecordCounts);
 }
 
 async function loadFromFolder(dir: string, format: Cifar10Format, options: LoadCifar10Options): Promise<LabelledData> {
@@ -139,7 +182,7 @@ async function loadFromFolder(dir: string, format: Cifar10Format, options: LoadC
     }
     sink.end();
   }
-  return reader.finish(dir, '');
+  return reader.finish(dir, '', options.checkRecordCounts);
 }
 
 /** Finds what a path holds: an archive file, a batches folder, or a folder holding either. */

@@ -1,8 +1,11 @@
 // Downloads into the cache (Node only): streamed to a temp file beside the target while its MD5 is
 // computed, checked against the official checksum, then renamed into place — so the cache only
 // ever holds complete, verified files, and a failed or corrupt download never touches a good one.
+// A download that stalls (no bytes for `stallTimeoutMs`) is abandoned with a clear error instead
+// of hanging for undici's five minutes; progress is also reported on a timer, so a stall shows.
 import { defaultCacheDir } from './cache-dir.js';
 import { DownloadError } from './errors.js';
+import { activeTempFiles, removeStaleTempFiles, tempFileName } from './temp-files.js';
 
 export interface DownloadProgress {
   url: string;
@@ -10,6 +13,8 @@ export interface DownloadProgress {
   received: number;
   /** Bytes expected (Content-Length), when the server says. */
   total: number | undefined;
+  /** Milliseconds since the last bytes arrived (0 right after a chunk); grows while the download stalls. */
+  stalledMs: number;
 }
 
 export interface DownloadOptions {
@@ -24,7 +29,13 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Appended to the offline message: how to get the file another way. */
   manualHint?: string;
+  /** Give up when no bytes arrive for this long, the wait for the response included (default 30 s). */
+  stallTimeoutMs?: number;
+  /** Progress is also reported this often while waiting (default 1 s), so that a stall is visible. */
+  progressIntervalMs?: number;
 }
+
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
 const errCode = (err: unknown): string | undefined => {
   const e = err as { code?: string; cause?: { code?: string; errors?: { code?: string }[] } };
@@ -41,6 +52,7 @@ const notWritable = (dir: string, err: unknown): DownloadError =>
 /** Downloads `url` to `dest` atomically, verifying `md5` when given. */
 export async function downloadFile(options: DownloadOptions): Promise<string> {
   const { url, dest, md5, onProgress, signal } = options;
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   const { createHash, randomBytes } = await import('node:crypto');
@@ -50,19 +62,54 @@ export async function downloadFile(options: DownloadOptions): Promise<string> {
   } catch (err) {
     throw notWritable(dir, err);
   }
-  const temp = path.join(dir, `.${path.basename(dest)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+  const temp = path.resolve(dir, tempFileName(path.basename(dest), 'part', randomBytes(4).toString('hex')));
   let file: Awaited<ReturnType<typeof fs.open>>;
   try {
     file = await fs.open(temp, 'wx');
   } catch (err) {
     throw notWritable(dir, err);
   }
+  activeTempFiles.add(temp);
+  // One controller for the request: the caller's signal and the stall watchdog both abort it.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort);
+  if (signal?.aborted) controller.abort(signal.reason);
+  let received = 0;
+  let total: number | undefined;
+  let lastData = performance.now();
+  let stalled = false;
+  const report = () => onProgress?.({ url, received, total, stalledMs: Math.round(performance.now() - lastData) });
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastData >= stallTimeoutMs) {
+      stalled = true;
+      controller.abort(new Error('stalled'));
+    }
+  }, Math.max(10, Math.min(1000, stallTimeoutMs / 4)));
+  const ticker = setInterval(report, options.progressIntervalMs ?? 1000);
+  watchdog.unref?.();
+  ticker.unref?.();
+  const brokeOff = (err: unknown): DownloadError => {
+    if (err instanceof DownloadError) return err;
+    if (stalled) {
+      return new DownloadError(
+        `download of ${url} stalled: no data for ${(stallTimeoutMs / 1000).toFixed(stallTimeoutMs < 1000 ? 1 : 0)} s after ${received} bytes${total ? ` of ${total}` : ''}; check the connection and run again to retry`,
+        'interrupted',
+        { cause: err },
+      );
+    }
+    if (signal?.aborted) return new DownloadError(`download of ${url} cancelled after ${received} bytes; nothing was written to ${dest}`, 'interrupted', { cause: err });
+    const code = errCode(err);
+    if (code === 'ENOSPC' || code === 'EIO' || code === 'EDQUOT') return notWritable(dir, err);
+    return new DownloadError(`download of ${url} broke off after ${received} bytes (${code ?? (err as Error).message}); run again to retry`, 'interrupted', { cause: err });
+  };
   let renamed = false;
   try {
     let res: Response;
     try {
-      res = await (options.fetch ?? fetch)(url, { signal });
+      res = await (options.fetch ?? fetch)(url, { signal: controller.signal });
     } catch (err) {
+      if (stalled || signal?.aborted) throw brokeOff(err);
       throw new DownloadError(
         `could not download ${url}: ${errCode(err) ?? (err as Error).message} (offline, or the server is unreachable).${options.manualHint ? ` ${options.manualHint}` : ''}`,
         'offline',
@@ -71,22 +118,20 @@ export async function downloadFile(options: DownloadOptions): Promise<string> {
     }
     if (!res.ok || !res.body) throw new DownloadError(`could not download ${url}: HTTP ${res.status} ${res.statusText}`, 'http');
     const length = res.headers.get('content-length');
-    const total = length != null && /^\d+$/.test(length) ? Number(length) : undefined;
+    total = length != null && /^\d+$/.test(length) ? Number(length) : undefined;
     const hash = createHash('md5');
-    let received = 0;
-    onProgress?.({ url, received, total });
+    lastData = performance.now();
+    report();
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        lastData = performance.now();
         hash.update(chunk);
         await file.write(chunk);
         received += chunk.length;
-        onProgress?.({ url, received, total });
+        report();
       }
     } catch (err) {
-      if (err instanceof DownloadError) throw err;
-      const code = errCode(err);
-      if (code === 'ENOSPC' || code === 'EIO' || code === 'EDQUOT') throw notWritable(dir, err);
-      throw new DownloadError(`download of ${url} broke off after ${received} bytes (${code ?? (err as Error).message}); run again to retry`, 'interrupted', { cause: err });
+      throw brokeOff(err);
     }
     if (total != null && received !== total) {
       throw new DownloadError(`download of ${url} broke off after ${received} of ${total} bytes; run again to retry`, 'interrupted');
@@ -102,19 +147,42 @@ export async function downloadFile(options: DownloadOptions): Promise<string> {
     await file.close();
     await fs.rename(temp, dest);
     renamed = true;
+    await syncDir(dir);
     return dest;
   } finally {
+    clearInterval(watchdog);
+    clearInterval(ticker);
+    signal?.removeEventListener('abort', onAbort);
     if (!renamed) {
       await file.close().catch(() => {});
       await fs.rm(temp, { force: true }).catch(() => {});
     }
+    activeTempFiles.delete(temp);
   }
 }
 
-/** The official CIFAR-10 downloads (https://www.cs.toronto.edu/~kriz/cifar.html) and their MD5s. */
+/** fsync a folder, so that a rename in it survives a power cut (a no-op where folders cannot be opened). */
+async function syncDir(dir: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const handle = await fs.open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close().catch(() => {});
+}
+
+/** MD5 (hex) of a file, streamed. */
+export async function md5OfFile(file: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const { createReadStream } = await import('node:fs');
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The official CIFAR-10 downloads (https://www.cs.toronto.edu/~kriz/cifar.html), their MD5s and sizes in bytes. */
 export const CIFAR10_DOWNLOADS = {
-  binary: { url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530', file: 'cifar-10-binary.tar.gz', folder: 'cifar-10-batches-bin' },
-  python: { url: 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', md5: 'c58f30108f718f92721af3b95e74349a', file: 'cifar-10-python.tar.gz', folder: 'cifar-10-batches-py' },
+  binary: { url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530', size: 170052171, file: 'cifar-10-binary.tar.gz', folder: 'cifar-10-batches-bin' },
+  python: { url: 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', md5: 'c58f30108f718f92721af3b95e74349a', size: 170498071, file: 'cifar-10-python.tar.gz', folder: 'cifar-10-batches-py' },
 } as const;
 
 export interface EnsureCifar10Options {
@@ -126,14 +194,28 @@ export interface EnsureCifar10Options {
   url?: string;
   /** Override the expected MD5; `null` skips the check. */
   md5?: string | null;
+  /** Override the expected size in bytes (tests); `null`: unknown. */
+  size?: number | null;
+  /**
+   * How a file already in the cache is checked before it is used: 'size' (default) compares its
+   * size with the official one and, only if that differs, its MD5; 'md5' always reads it whole
+   * and compares the MD5 (`backprop data fetch`). A file that fails is downloaded again and
+   * replaced (the new copy is verified before it replaces the old one).
+   */
+  verify?: 'size' | 'md5';
   onProgress?: (p: DownloadProgress) => void;
   fetch?: typeof fetch;
   signal?: AbortSignal;
+  stallTimeoutMs?: number;
+  progressIntervalMs?: number;
+  /** Told what happened to a file already in the cache: kept as verified, or found bad and about to be replaced. */
+  onCached?: (c: { file: string; status: 'verified' | 'bad'; detail: string }) => void;
 }
 
 /**
- * The path of the CIFAR-10 archive in the cache, downloading it first if it is not there. A file
- * already in the cache is trusted as is (it was verified when downloaded, or put there by hand).
+ * The path of the CIFAR-10 archive in the cache, downloading it first if it is not there or if
+ * the file there is not the archive (wrong size and MD5: truncated, an HTML error page, …). Stale
+ * `.part` files of killed downloads are removed first.
  */
 export async function ensureCifar10(options: EnsureCifar10Options = {}): Promise<string> {
   const fs = await import('node:fs/promises');
@@ -141,18 +223,52 @@ export async function ensureCifar10(options: EnsureCifar10Options = {}): Promise
   const official = CIFAR10_DOWNLOADS[options.version ?? 'binary'];
   const dir = options.cacheDir ?? defaultCacheDir();
   const dest = path.join(dir, official.file);
-  const existing = await fs.stat(dest).catch(() => null);
-  if (existing?.isFile() && existing.size > 0) return dest;
+  await removeStaleTempFiles(dir);
   const md5 = options.md5 === null ? undefined : (options.md5 ?? official.md5);
-  return downloadFile({
-    url: options.url ?? official.url,
-    dest,
-    md5,
-    onProgress: options.onProgress,
-    fetch: options.fetch,
-    signal: options.signal,
-    manualHint:
-      `To work offline, download ${official.url} elsewhere (md5 ${official.md5}) and either copy it to ${dest} ` +
-      `or pass its path (or the extracted ${official.folder}/ folder) instead of downloading.`,
-  });
+  const size = options.size === null ? undefined : (options.size ?? (options.md5 === undefined ? official.size : undefined));
+  const existing = await fs.stat(dest).catch(() => null);
+  if (existing?.isFile()) {
+    const problem = await cachedFileProblem(dest, existing.size, { md5, size, verify: options.verify ?? 'size' });
+    if (problem == null) {
+      options.onCached?.({ file: dest, status: 'verified', detail: md5 && options.verify === 'md5' ? `MD5 ${md5} matches` : `${existing.size} bytes` });
+      return dest;
+    }
+    options.onCached?.({ file: dest, status: 'bad', detail: problem });
+    try {
+      return await download();
+    } catch (err) {
+      if (err instanceof DownloadError) {
+        throw new DownloadError(`the cached ${dest} is not the archive (${problem}) and could not be replaced: ${err.message}`, err.code, { cause: err });
+      }
+      throw err;
+    }
+  }
+  return download();
+
+  function download(): Promise<string> {
+    return downloadFile({
+      url: options.url ?? official.url,
+      dest,
+      md5,
+      onProgress: options.onProgress,
+      fetch: options.fetch,
+      signal: options.signal,
+      stallTimeoutMs: options.stallTimeoutMs,
+      progressIntervalMs: options.progressIntervalMs,
+      manualHint:
+        `To work offline, download ${official.url} elsewhere (md5 ${official.md5}) and either copy it to ${dest} ` +
+        `or pass its path (or the extracted ${official.folder}/ folder) instead of downloading.`,
+    });
+  }
+}
+
+/** Why a cached file is not the expected archive, or null if it is. */
+async function cachedFileProblem(file: string, actualSize: number, expected: { md5?: string; size?: number; verify: 'size' | 'md5' }): Promise<string | null> {
+  if (actualSize === 0) return 'the file is empty';
+  const sizeOk = expected.size == null || actualSize === expected.size;
+  if (sizeOk && (expected.verify === 'size' || !expected.md5)) return null;
+  if (!expected.md5) return `${actualSize} bytes, expected ${expected.size}`;
+  const actual = await md5OfFile(file);
+  if (actual === expected.md5.toLowerCase()) return null;
+  return `${actualSize} bytes${expected.size != null && !sizeOk ? ` (expected ${expected.size})` : ''}, md5 ${actual} (expected ${expected.md5.toLowerCase()})`;
 }

@@ -22,11 +22,15 @@ function gunzipError(err: unknown, file: string, consumed: number): DataFormatEr
   // File-system errors (ENOENT, EACCES, EISDIR, …) are not about the gzip data.
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new DataFormatError(file, `cannot read the file (${msg})`);
   const truncated = /unexpected end|incomplete|truncat|premature/i.test(msg);
+  // zlib's names for a failed trailer check: CRC-32 of the data, and its length mod 2^32 (ISIZE).
+  const trailer = /incorrect (data|length) check/i.test(msg);
   return new DataFormatError(
     file,
     truncated
       ? `truncated gzip stream: the compressed data ends early, after ${consumed} bytes (download or copy it again)`
-      : `corrupt gzip stream (${msg})`,
+      : trailer
+        ? `corrupt gzip stream: the data does not match the ${/length/i.test(msg) ? 'length (ISIZE)' : 'CRC-32'} in the gzip trailer, so some bytes were altered (download or copy it again)`
+        : `corrupt gzip stream (${msg})`,
   );
 }
 

@@ -5,7 +5,8 @@ export type { Split, LabelledData } from './split.js';
 export { concatSplits } from './split.js';
 export { DataFormatError, DownloadError } from './errors.js';
 export type { ByteSource, ReadProgress } from './byte-source.js';
-export { loadCifar10, type LoadCifar10Options } from './cifar10.js';
+export { loadCifar10, CIFAR10_FILE_RECORDS, type LoadCifar10Options } from './cifar10.js';
+export { activeTempFiles, isProcessAlive, removeStaleTempFiles, tempFileName, TEMP_FILE_PATTERN } from './temp-files.js';
 export { CIFAR10_CLASS_NAMES, parseCifarBinary, parseCifarMeta } from './cifar-binary.js';
 export { parseCifarPickle, parseCifarPickleMeta } from './cifar-pickle.js';
 export { unpickle, type PyValue, type NdArray, type PyBytes } from './pickle.js';
@@ -29,6 +30,8 @@ export { defaultCacheDir } from './cache-dir.js';
 export {
   ensureCifar10,
   downloadFile,
+  md5OfFile,
+  DEFAULT_STALL_TIMEOUT_MS,
   CIFAR10_DOWNLOADS,
   type EnsureCifar10Options,
   type DownloadOptions,

@@ -21,6 +21,11 @@ export class SplitAssembler {
     return this.shape[0] * this.shape[1] * this.shape[2];
   }
 
+  /** Records of file `index`, once placed (undefined before). */
+  records(index: number): number | undefined {
+    return this.apart.get(index)?.length ?? (this.inSlot.has(index) ? this.slot : undefined);
+  }
+
   /** Whether file `index` has been placed. */
   has(index: number): boolean {
     return this.inSlot.has(index) || this.apart.has(index);

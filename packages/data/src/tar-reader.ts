@@ -235,10 +235,11 @@ export async function readTar(
   want: (member: TarMember) => MemberSink | null,
 ): Promise<{ members: TarMember[]; complete: boolean }> {
   const reader = new TarReader(archive, want);
-  for await (const chunk of chunks) {
-    reader.push(chunk);
-    if (reader.complete) break;
-  }
+  // Read to the very end, past the end-of-archive marker: a gzip stream's CRC-32 and length are
+  // checked only when its trailer is reached, so stopping at the marker would accept an archive
+  // whose last bytes are missing or whose data has a flipped bit. (The reader ignores what follows
+  // the marker; the trailing padding is a few KiB.)
+  for await (const chunk of chunks) reader.push(chunk);
   reader.end();
   return { members: reader.members, complete: reader.complete };
 }
