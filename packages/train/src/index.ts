@@ -28,7 +28,8 @@ export {
   type EvalPoint,
 } from './metrics.js';
 export type { TrainEvent, StartEvent, StepEvent, EvalEvent, CheckpointEvent, DoneEvent } from './events.js';
-export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, CheckpointError, CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint.js';
+export { crc32, crc32Hex } from './crc32.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
 export { lossChartSpec, accuracyChartSpec, type VegaLiteSpec, type ChartOptions } from './charts.js';
 export { summaryMarkdown, formatDuration, type SummaryInput } from './summary.js';

@@ -7,7 +7,8 @@ export interface SummaryInput {
   description: string;
   numParameters: number;
   metrics: MetricsHistory;
-  reason: 'completed' | 'stopped' | 'running';
+  /** 'saving': the checkpoint of `step` is being written (if this stays, the run was killed mid-save). */
+  reason: 'completed' | 'stopped' | 'running' | 'saving';
   step: number;
   elapsedMs: number;
   /** e.g. "wasm (SIMD, 1 thread)". */
@@ -26,7 +27,14 @@ export const formatDuration = (ms: number): string => {
 export function summaryMarkdown(s: SummaryInput): string {
   const last = s.metrics.eval.at(-1);
   const best = s.metrics.eval.reduce<(typeof s.metrics.eval)[number] | undefined>((b, p) => (b == null || p.testAccuracy > b.testAccuracy ? p : b), undefined);
-  const status = s.reason === 'completed' ? 'completed' : s.reason === 'stopped' ? `stopped at step ${s.step} (resume with --resume)` : `running (step ${s.step})`;
+  const status =
+    s.reason === 'completed'
+      ? 'completed'
+      : s.reason === 'stopped'
+        ? `stopped at step ${s.step} (resume with --resume)`
+        : s.reason === 'saving'
+          ? `saving the checkpoint of step ${s.step}. If the run is no longer running, it was killed while saving: checkpoint.safetensors, model.safetensors and the curves may be from step ${s.step} or from the step before (each file names its step); --resume continues from the checkpoint and rewrites the others`
+          : `running (step ${s.step})`;
   const lines = [
     `# Run: ${s.config.preset}`,
     '',

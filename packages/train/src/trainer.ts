@@ -47,7 +47,7 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
   let metrics = emptyMetrics();
   let elapsedBefore = 0;
   if (resume) {
-    checkResumable(resume.config, config);
+    checkResumable(resume.config, config, resume.step);
     model.loadStateDict(resume.model);
     await model.loadOptimizerState(resume.optimizer);
     step = resume.step;
@@ -113,7 +113,10 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
   return result;
 }
 
-function checkResumable(saved: TrainConfig, config: TrainConfig): void {
+function checkResumable(saved: TrainConfig, config: TrainConfig, step: number): void {
+  if (config.maxSteps < step) {
+    throw new Error(`train: cannot resume, maxSteps ${config.maxSteps} is below the checkpoint's step ${step} (a run cannot be shortened after the fact)`);
+  }
   const differ = (Object.keys(saved) as (keyof TrainConfig)[]).filter(
     (k) => !RESUMABLE_CHANGES.has(k) && JSON.stringify(saved[k]) !== JSON.stringify(config[k]),
   );

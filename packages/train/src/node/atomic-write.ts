@@ -1,24 +1,45 @@
 // Writes that never leave a half-written file: write a temp file beside the target, flush it,
-// then rename over the target (atomic on one file system). A crash or Ctrl-C mid-write leaves the
-// previous version intact.
+// rename it over the target (atomic on one file system), then flush the folder so that the rename
+// itself survives a power cut. A crash or Ctrl-C mid-write leaves the previous version intact and,
+// at worst, a temp file `.<file>.<pid>-<hex>.tmp` that the next run in the folder removes (its pid
+// is dead; see @backprop/data's temp-files). While written, the temp file is listed in
+// `activeTempFiles`, so that an exit at once (second Ctrl-C) can remove it.
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { activeTempFiles, tempFileName } from '@backprop/data';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w');
+  const temp = path.resolve(path.dirname(file), tempFileName(path.basename(file), 'tmp', randomBytes(4).toString('hex')));
+  activeTempFiles.add(temp);
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   let done = false;
   try {
+    handle = await open(temp, 'w');
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();
     await rename(temp, file);
     done = true;
+    await syncDir(path.dirname(file));
   } finally {
     if (!done) {
-      await handle.close().catch(() => {});
+      await handle?.close().catch(() => {});
       await rm(temp, { force: true }).catch(() => {});
     }
+    activeTempFiles.delete(temp);
+  }
+}
+
+/** fsync a folder (its entries: the rename). Folders cannot be opened on Windows: skipped there. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a folder (EINVAL); the rename stands, only its durability is weaker.
+  } finally {
+    await handle.close().catch(() => {});
   }
 }

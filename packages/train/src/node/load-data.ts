@@ -12,16 +12,25 @@ export interface LoadDataOptions {
   signal?: AbortSignal;
   /** For tests: the fetch used for the download. */
   fetch?: typeof fetch;
+  /** Refuse batch files whose record counts do not fit CIFAR-10 (what a training run wants). */
+  checkRecordCounts?: boolean;
+  /** How a cached archive is checked (see ensureCifar10's `verify`). */
+  verify?: 'size' | 'md5';
+  /** Told what happened to a file already in the cache. */
+  onCached?: (c: { file: string; status: 'verified' | 'bad'; detail: string }) => void;
+  /** What to tell the user to do when the download fails (default: pass --data). */
+  offlineHint?: string;
 }
 
 /** The path to load: `data` as given, or the cached archive, downloading it if need be. */
-export async function resolveDataPath({ data, cacheDir, onDownloadProgress, signal, fetch }: LoadDataOptions): Promise<string> {
+export async function resolveDataPath({ data, cacheDir, onDownloadProgress, signal, fetch, verify, onCached, offlineHint }: LoadDataOptions): Promise<string> {
   if (data) return data;
   try {
-    return await ensureCifar10({ cacheDir, onProgress: onDownloadProgress, signal, fetch });
+    return await ensureCifar10({ cacheDir, onProgress: onDownloadProgress, signal, fetch, verify, onCached });
   } catch (err) {
     if (err instanceof DownloadError && (err.code === 'offline' || err.code === 'http' || err.code === 'interrupted')) {
-      throw new Error(`CIFAR-10 is not in the cache and could not be downloaded (${err.code}): pass --data path/to/cifar-10-binary.tar.gz`, { cause: err });
+      const reason = err.code === 'interrupted' ? `interrupted: ${err.message}` : err.code;
+      throw new Error(`CIFAR-10 is not in the cache and could not be downloaded (${reason}): ${offlineHint ?? 'pass --data path/to/cifar-10-binary.tar.gz'}`, { cause: err });
     }
     throw err;
   }
@@ -29,6 +38,6 @@ export async function resolveDataPath({ data, cacheDir, onDownloadProgress, sign
 
 export async function loadData(options: LoadDataOptions): Promise<{ data: LabelledData; source: string }> {
   const source = await resolveDataPath(options);
-  const data = await loadCifar10(source, { onProgress: options.onReadProgress });
+  const data = await loadCifar10(source, { onProgress: options.onReadProgress, checkRecordCounts: options.checkRecordCounts });
   return { data, source };
 }
