@@ -6,10 +6,29 @@ import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--flag -1` → `--flag=-1` for flags that take a value: parseArgs reads a value that starts with
+ * '-' as an option ("argument is ambiguous"), so a negative number would never reach the check
+ * that can say what is wrong with it.
+ */
+export function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    if (name != null && options[name]?.type === 'string' && next != null && /^-(\d|\.\d|inf|nan)/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** parseArgs, strict, with its errors turned into UsageErrors for `command`. */
 export function parse(argv: string[], options: Options, command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (err) {
     // Node's messages run on with advice about '--'; the first sentence is the point.
@@ -18,19 +37,45 @@ export function parse(argv: string[], options: Options, command: string): { valu
   }
 }
 
-export function positiveInt(flag: string, value: string, command: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive integer, got '${value}'`, command);
-  return Number(value);
+/** A whole number in [min, max], written in decimal digits (no sign, exponent, hex or separators). */
+export function intInRange(flag: string, value: string, command: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const what = `${min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer from ${min}`}${max < Number.MAX_SAFE_INTEGER ? ` no larger than ${max}` : ''}`;
+  const v = value.trim();
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be ${what}, got '${value}'`, command);
+  return n;
 }
 
-export function nonNegativeInt(flag: string, value: string, command: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, got '${value}'`, command);
-  return Number(value);
+export function positiveInt(flag: string, value: string, command: string, max?: number): number {
+  return intInRange(flag, value, command, 1, max);
 }
 
+export function nonNegativeInt(flag: string, value: string, command: string, max?: number): number {
+  return intInRange(flag, value, command, 0, max);
+}
+
+/** Seeds are 32-bit: larger values would wrap around (2^32 + 42 would be seed 42). */
+export const MAX_SEED = 0xffffffff;
+
+export function seedValue(flag: string, value: string, command: string): number {
+  return intInRange(flag, value, command, 0, MAX_SEED);
+}
+
+/** The smallest positive normal float32: the math runs in float32, where smaller numbers are 0 or denormal. */
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A positive decimal number (1e-3, 0.001, 5) that float32 can hold: not 0 there, not infinite. */
 export function positiveNumber(flag: string, value: string, command: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got '${value}'`, command);
+  const v = value.trim();
+  if (!/^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v)) {
+    const negative = /^-/.test(v) && Number.isFinite(Number(v));
+    throw new UsageError(`${flag} must be a positive number, got '${value}'${negative ? ' (negative)' : /^[+-]?0x/i.test(v) ? ' (decimal digits only, like 16 or 1e-3)' : ''}`, command);
+  }
+  const n = Number(v);
+  if (n === 0) throw new UsageError(`${flag} must be a positive number, got '${value}'`, command);
+  if (n < FLOAT32_MIN_NORMAL) throw new UsageError(`${flag} ${v} is 0 (or denormal) in float32, in which training runs; the smallest usable value is 1.2e-38`, command);
+  if (n > FLOAT32_MAX) throw new UsageError(`${flag} ${v} is infinite in float32, in which training runs; the largest is 3.4e38`, command);
   return n;
 }
 
@@ -39,12 +84,15 @@ export function choice<T extends string>(flag: string, value: string, allowed: r
   return value as T;
 }
 
-/** '100,100' → [100, 100]; '' → [] (no hidden layer). */
-export function intList(flag: string, value: string, command: string): number[] {
-  if (value.trim() === '') return [];
+/** '100,100' → [100, 100]; '' → [] (no hidden layer) where `allowEmpty`, else an error. */
+export function intList(flag: string, value: string, command: string, { allowEmpty = true }: { allowEmpty?: boolean } = {}): number[] {
+  if (value.trim() === '') {
+    if (allowEmpty) return [];
+    throw new UsageError(`${flag} must be comma-separated positive integers like 1,16,256, got an empty list`, command);
+  }
   return value.split(',').map((part) => {
     const p = part.trim();
-    if (!/^\d+$/.test(p) || Number(p) < 1) throw new UsageError(`${flag} must be comma-separated positive integers like 100,100, got '${value}'`, command);
+    if (!/^\d+$/.test(p) || Number(p) < 1 || !Number.isSafeInteger(Number(p))) throw new UsageError(`${flag} must be comma-separated positive integers like 100,100, got '${value}'`, command);
     return Number(p);
   });
 }
@@ -60,6 +108,8 @@ export interface TrainArgs {
   cacheDir: string | undefined;
   /** --threads as given (resolveThreads applies the default). */
   threads: string | undefined;
+  /** --force: overwrite another run's record in --out. */
+  force: boolean;
 }
 
 export const TRAIN_OPTIONS = {
@@ -79,6 +129,7 @@ export const TRAIN_OPTIONS = {
   resume: { type: 'string' },
   'cache-dir': { type: 'string' },
   threads: { type: 'string' },
+  force: { type: 'boolean' },
 } as const satisfies Options;
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
@@ -100,8 +151,12 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   set('optimizer', 'optimizer', (f, x) => choice(f, x, ['sgd', 'adam'] as const, cmd));
   set('activation', 'activation', (f, x) => choice(f, x, ['elu', 'tanh', 'relu'] as const, cmd));
   set('norm', 'norm', (f, x) => choice(f, x, ['none', 'batch', 'layer'] as const, cmd));
-  set('seed', 'seed', (f, x) => nonNegativeInt(f, x, cmd));
+  set('seed', 'seed', (f, x) => seedValue(f, x, cmd));
   if (v['no-initial-eval'] === true) overrides.evalAtStart = false;
+  const out = str('out');
+  if (out !== undefined && out.trim() === '') throw new UsageError(`--out must name a folder, got '${out}'`, cmd);
+  const resume = str('resume');
+  if (resume !== undefined && resume.trim() === '') throw new UsageError(`--resume must name a run folder, got '${resume}'`, cmd);
   return {
     help: v.help === true,
     preset: positionals[0],
@@ -111,5 +166,6 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     resume: str('resume'),
     cacheDir: str('cache-dir'),
     threads: str('threads'),
+    force: v.force === true,
   };
 }

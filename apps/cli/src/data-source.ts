@@ -9,7 +9,7 @@ export interface DataFlags {
   cacheDir: string | undefined;
 }
 
-export async function loadCifarWithProgress(flags: DataFlags, io: Io): Promise<{ data: LabelledData; source: string }> {
+export async function loadCifarWithProgress(flags: DataFlags, io: Io, options: { checkRecordCounts?: boolean } = {}): Promise<{ data: LabelledData; source: string }> {
   const err = io.stderr;
   let lastPercent = -1;
   const report = (label: string, done: number, total: number | undefined) => {
@@ -26,6 +26,7 @@ export async function loadCifarWithProgress(flags: DataFlags, io: Io): Promise<{
     cacheDir: flags.cacheDir,
     onDownloadProgress: (p) => report('downloading CIFAR-10', p.received, p.total),
     onReadProgress: (p) => report('reading CIFAR-10', p.read, p.total),
+    checkRecordCounts: options.checkRecordCounts,
   });
   if (err.isTTY) err.write('\r\x1b[K');
   err.write(`data: ${result.source} (${result.data.train.length} train, ${result.data.test.length} test, ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);

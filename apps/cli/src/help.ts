@@ -26,8 +26,10 @@ export const TRAIN_HELP = `Usage: backprop train <preset> [options]
 
 Trains on CIFAR-10 (mean image subtracted, pixels 0–255, seed 42) and writes a run folder:
 config.json, metrics.csv, metrics.json, loss.svg, accuracy.svg, model.safetensors,
-checkpoint.safetensors, summary.md. Ctrl-C stops after the current step and keeps a checkpoint
-and the curves; a second Ctrl-C quits at once.
+checkpoint.safetensors, summary.md. Ctrl-C, SIGTERM (kill, timeout) and SIGHUP stop after the
+current step and keep a checkpoint and the curves (exit 130, 143, 129); a second one quits at once.
+A folder is owned by one run (run.lock holds its pid): a folder in use is refused, and so is one
+holding another run's record unless you --resume it or pass --force.
 
 Presets (over the Part 1 defaults: model manual-mlp, hidden 100, elu, sgd, lr 1e-3,
 1400 steps, batch 200, eval every 100):
@@ -49,8 +51,10 @@ Options:
                             (default: the download cache, fetched on first use)
   --cache-dir DIR           download cache (default $BACKPROP_CACHE or ~/.cache/backprop)
   --out DIR                 run folder (default runs/<preset>-<date>-<time>)
-  --resume DIR              continue the run in DIR from its checkpoint
-  --threads N               WASM threads (default $BACKPROP_THREADS, else one per core);
+  --resume DIR              continue the run in DIR from its checkpoint (checked: its checksum,
+                            the data's SHA-256, --max-steps not below its step)
+  --force                   overwrite another run's record in --out
+  --threads N               WASM threads, at most 8 (default $BACKPROP_THREADS, else one per core);
                             results are identical for any count, only the speed changes
   -h, --help                this text
 `;
@@ -74,7 +78,8 @@ Options:
 
 export const DATA_HELP = `Usage: backprop data fetch|info|verify [options]
 
-  fetch    download cifar-10-binary.tar.gz (official URL, MD5 checked) into the cache
+  fetch    download cifar-10-binary.tar.gz (official URL, MD5 checked) into the cache; a file
+           already there is checked (size and MD5) and replaced if it is not the archive
   info     load the data and describe it: sizes, classes, per-class counts, channel means
   verify   load the data and check it: record counts, labels, class balance, and the file
            checksums against the official archive or Backprop's shared copy

@@ -5,9 +5,15 @@
 import { availableParallelism } from 'node:os';
 import { positiveInt } from './args.js';
 
+/**
+ * The most threads the WASM backend runs: tfjs-backend-wasm's threaded build starts a pool of 8
+ * workers (pthreadPoolSize=8), and more were silently run as 8. Asking for more is an error.
+ */
+export const MAX_THREADS = 8;
+
 export function resolveThreads(flag: string | undefined, command: string, env: NodeJS.ProcessEnv = process.env): number {
-  if (flag !== undefined) return positiveInt('--threads', flag, command);
+  if (flag !== undefined) return positiveInt('--threads', flag, command, MAX_THREADS);
   const fromEnv = env.BACKPROP_THREADS;
-  if (fromEnv !== undefined && fromEnv !== '') return positiveInt('BACKPROP_THREADS', fromEnv, command);
-  return availableParallelism();
+  if (fromEnv !== undefined && fromEnv !== '') return positiveInt('BACKPROP_THREADS', fromEnv, command, MAX_THREADS);
+  return Math.min(availableParallelism(), MAX_THREADS);
 }

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { CIFAR10_CLASS_NAMES, CIFAR10_DOWNLOADS, channelStats, type LabelledData, type Split } from '@backprop/data';
+import path from 'node:path';
+import { CIFAR10_CLASS_NAMES, CIFAR10_DOWNLOADS, channelStats, defaultCacheDir, DEFAULT_STALL_TIMEOUT_MS, type DownloadProgress, type LabelledData, type Split } from '@backprop/data';
 import { resolveDataPath } from '@backprop/train/node';
 import { parse } from '../args.js';
 import { loadCifarWithProgress, type DataFlags } from '../data-source.js';
@@ -74,22 +75,65 @@ export function verifyCifar10(data: LabelledData): VerifyCheck[] {
   return checks;
 }
 
-async function fetchCommand(flags: DataFlags, io: Io): Promise<number> {
-  let last = -1;
+/** A download's progress as one line: percent and MB, rate, and how long it has been stalled. */
+export function downloadLine(file: string, p: DownloadProgress, bytesPerSecond: number): string {
+  const amount = p.total ? `${String(Math.floor((100 * p.received) / p.total)).padStart(3)}% ${mb(p.received)} / ${mb(p.total)}` : mb(p.received);
+  const rate = bytesPerSecond > 0 ? `, ${mb(bytesPerSecond)}/s` : '';
+  const stall = p.stalledMs >= 3000 ? ` — no data for ${Math.round(p.stalledMs / 1000)} s (gives up after ${DEFAULT_STALL_TIMEOUT_MS / 1000} s)` : '';
+  return `downloading ${file} ${amount}${rate}${stall}`;
+}
+
+export interface FetchOptions {
+  /** For tests: the fetch used for the download. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * `data fetch`: the archive in the cache, verified by size and MD5; a bad file there (truncated,
+ * an HTML page, altered) is downloaded again and replaced. Progress is redrawn every second on a
+ * terminal (so a stall shows) and printed every 10 % otherwise.
+ */
+export async function fetchCommand(flags: DataFlags, io: Io, options: FetchOptions = {}): Promise<number> {
+  const official = CIFAR10_DOWNLOADS.binary;
+  let downloaded = false;
+  let lastLogged = -1;
+  let drawn = false;
+  let rateFrom: { t: number; bytes: number } | null = null;
+  let rate = 0;
+  const cacheDir = flags.cacheDir ?? defaultCacheDir();
   const file = await resolveDataPath({
-    cacheDir: flags.cacheDir,
+    cacheDir,
+    fetch: options.fetch,
+    verify: 'md5',
+    onCached: (c) => {
+      if (c.status === 'bad') io.stderr.write(`the cached ${c.file} is not the archive (${c.detail}): downloading it again\n`);
+    },
+    offlineHint: `download ${official.url} elsewhere (md5 ${official.md5}) and copy it to ${path.join(cacheDir, official.file)}, then run 'backprop data fetch' again to check it; or skip the cache: train, info and verify take --data PATH`,
     onDownloadProgress: (p) => {
-      const percent = p.total ? Math.floor((100 * p.received) / p.total) : -1;
-      if (percent === last) return;
-      last = percent;
-      const text = `downloading ${CIFAR10_DOWNLOADS.binary.file} ${p.total ? `${String(percent).padStart(3)}% ${mb(p.received)} / ${mb(p.total)}` : mb(p.received)}`;
-      if (io.stderr.isTTY) io.stderr.write(`\r${text}\x1b[K`);
-      else if (percent % 10 === 0) io.stderr.write(`${text}\n`);
+      downloaded = true;
+      const now = performance.now();
+      if (rateFrom == null) rateFrom = { t: now, bytes: p.received };
+      else if (now - rateFrom.t >= 1000) {
+        rate = ((p.received - rateFrom.bytes) * 1000) / (now - rateFrom.t);
+        rateFrom = { t: now, bytes: p.received };
+      }
+      const line = downloadLine(official.file, p, p.stalledMs >= 3000 ? 0 : rate);
+      if (io.stderr.isTTY) {
+        io.stderr.write(`\r${line}\x1b[K`);
+        drawn = true;
+      } else {
+        const tenth = p.total ? Math.floor((10 * p.received) / p.total) : -1;
+        const stalledTick = p.stalledMs >= 3000 && Math.floor(p.stalledMs / 10000) !== Math.floor((p.stalledMs - 1000) / 10000);
+        if (tenth !== lastLogged || stalledTick) {
+          lastLogged = tenth;
+          io.stderr.write(`${line}\n`);
+        }
+      }
     },
   });
-  if (io.stderr.isTTY && last !== -1) io.stderr.write('\n');
+  if (drawn) io.stderr.write('\n');
   const size = (await stat(file)).size;
-  io.stdout.write(`${last === -1 ? 'already in the cache' : 'downloaded, MD5 verified'}: ${file} (${mb(size)})\n`);
+  io.stdout.write(`${downloaded ? 'downloaded, MD5 verified' : 'already in the cache, MD5 verified'}: ${file} (${mb(size)})\n`);
   return 0;
 }
 

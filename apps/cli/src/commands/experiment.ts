@@ -12,8 +12,8 @@ import {
   normBatchSizeExperiment,
   type NormBatchSizeResult,
 } from '@backprop/train';
-import { defaultRunDir, renderSvg, writeFileAtomic } from '@backprop/train/node';
-import { intList, nonNegativeInt, parse, positiveInt } from '../args.js';
+import { checkRunDir, createUniqueDir, defaultRunDir, renderSvg, RunFolderError, writeFileAtomic } from '@backprop/train/node';
+import { intList, parse, positiveInt, seedValue } from '../args.js';
 import { loadCifarWithProgress } from '../data-source.js';
 import { UsageError } from '../errors.js';
 import { EXPERIMENT_HELP } from '../help.js';
@@ -45,14 +45,42 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
   if (name !== 'activation' && name !== 'norm-batch-size') throw new UsageError(`unknown experiment '${name}', expected activation or norm-batch-size`, cmd);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`, cmd);
   const str = (k: string) => v[k] as string | undefined;
-  const seed = str('seed') === undefined ? 42 : nonNegativeInt('--seed', str('seed')!, cmd);
-  if (name === 'activation' && (str('examples') || str('batch-sizes'))) throw new UsageError('--examples and --batch-sizes belong to norm-batch-size', cmd);
-  if (name === 'norm-batch-size' && (str('max-steps') || str('batch-size'))) throw new UsageError('--max-steps and --batch-size belong to activation; norm-batch-size takes --examples and --batch-sizes', cmd);
+  if (name === 'activation' && (str('examples') !== undefined || str('batch-sizes') !== undefined)) throw new UsageError('--examples and --batch-sizes belong to norm-batch-size', cmd);
+  if (name === 'norm-batch-size' && (str('max-steps') !== undefined || str('batch-size') !== undefined)) throw new UsageError('--max-steps and --batch-size belong to activation; norm-batch-size takes --examples and --batch-sizes', cmd);
+  // Every value is checked here, before the data is loaded or a folder created.
+  const seed = str('seed') === undefined ? 42 : seedValue('--seed', str('seed')!, cmd);
+  const maxSteps = str('max-steps') === undefined ? 1000 : positiveInt('--max-steps', str('max-steps')!, cmd);
+  const batchSize = str('batch-size') === undefined ? 200 : positiveInt('--batch-size', str('batch-size')!, cmd);
+  const examples = str('examples') === undefined ? 50000 : positiveInt('--examples', str('examples')!, cmd);
+  const batchSizes = str('batch-sizes') === undefined ? [1, 4, 16, 64, 256, 512] : intList('--batch-sizes', str('batch-sizes')!, cmd, { allowEmpty: false });
+  const largest = Math.max(...batchSizes);
+  if (name === 'norm-batch-size' && examples < largest) {
+    throw new UsageError(`--examples ${examples} is smaller than the largest batch size ${largest}: that run would train on ${largest} examples, not ${examples} (pass --examples ${largest} or more, or smaller --batch-sizes)`, cmd);
+  }
+  const outFlag = str('out');
+  if (outFlag !== undefined) {
+    try {
+      // Experiment folders hold no run record: only that the folder is usable is checked.
+      await checkRunDir(outFlag, { force: true });
+    } catch (err) {
+      throw err instanceof RunFolderError ? new UsageError(err.message, cmd) : err;
+    }
+  }
+  const threads = resolveThreads(str('threads'), cmd);
 
-  await initBackend({ threads: resolveThreads(str('threads'), cmd) });
-  const { data } = await loadCifarWithProgress({ data: str('data'), cacheDir: str('cache-dir') }, io);
-  const out = path.resolve(str('out') ?? defaultRunDir(`experiment-${name}`));
-  await mkdir(out, { recursive: true });
+  await initBackend({ threads });
+  const { data } = await loadCifarWithProgress({ data: str('data'), cacheDir: str('cache-dir') }, io, { checkRecordCounts: true });
+  const need = name === 'activation' ? batchSize : largest;
+  if (need > data.train.length) {
+    throw new UsageError(`${name === 'activation' ? '--batch-size' : '--batch-sizes'} ${need} is larger than the training set (${data.train.length} examples)`, cmd);
+  }
+  let out: string;
+  if (outFlag !== undefined) {
+    out = path.resolve(outFlag);
+    await mkdir(out, { recursive: true });
+  } else {
+    out = await createUniqueDir(defaultRunDir(`experiment-${name}`));
+  }
   const controller = new AbortController();
   const off = io.onInterrupt(() => {
     if (controller.signal.aborted) io.exit(130);
@@ -64,8 +92,6 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
     let completed: boolean;
     let table: string;
     if (name === 'activation') {
-      const maxSteps = str('max-steps') === undefined ? 1000 : positiveInt('--max-steps', str('max-steps')!, cmd);
-      const batchSize = str('batch-size') === undefined ? 200 : positiveInt('--batch-size', str('batch-size')!, cmd);
       const r = await activationExperiment(data, { maxSteps, batchSize, seed, signal: controller.signal, onProgress });
       completed = r.completed;
       const rows = activationTable(r);
@@ -86,8 +112,6 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
         `# Experiment: activation (ELU vs Tanh)\n\nMLP 3072-${r.options.hiddenUnits.join('-')}-10, SGD lr ${r.options.learningRate}, batch ${r.options.batchSize}, ${r.options.maxSteps} steps, seed ${seed}${completed ? '' : ' (stopped early)'}.\nLayer 1 is next to the input. Plots: grad-norms.svg, accuracy.svg.\n\n\`\`\`\n${table}\n\`\`\`\n`,
       );
     } else {
-      const examples = str('examples') === undefined ? 50000 : positiveInt('--examples', str('examples')!, cmd);
-      const batchSizes = str('batch-sizes') === undefined ? undefined : intList('--batch-sizes', str('batch-sizes')!, cmd);
       const r = await normBatchSizeExperiment(data, { examples, batchSizes, seed, signal: controller.signal, onProgress });
       completed = r.completed;
       table = normTable(r);

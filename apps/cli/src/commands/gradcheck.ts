@@ -1,7 +1,7 @@
 // backprop gradcheck [module…]: the gradient-check table.
 import { gradCheckAll, type GradCheckRow } from '@backprop/manual';
 import { initBackend } from '@backprop/tensor';
-import { nonNegativeInt, parse } from '../args.js';
+import { parse, seedValue } from '../args.js';
 import { GRADCHECK_HELP } from '../help.js';
 import type { Io } from '../io.js';
 import { layerNormRows } from '../layer-norm-checks.js';
@@ -21,7 +21,7 @@ export async function gradcheckCommand(argv: string[], io: Io): Promise<number> 
     io.stdout.write(GRADCHECK_HELP);
     return 0;
   }
-  const seed = values.seed === undefined ? 42 : nonNegativeInt('--seed', values.seed as string, 'gradcheck');
+  const seed = values.seed === undefined ? 42 : seedValue('--seed', values.seed as string, 'gradcheck');
   const float32 = values['no-float32'] !== true;
   if (float32) await initBackend();
   const filter = positionals.length > 0 ? positionals : undefined;

@@ -15,7 +15,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   }
   const dataPath = values.data === undefined ? undefined : path.resolve(values.data as string);
   if (dataPath && !existsSync(dataPath)) throw new UsageError(`--data: no such file '${dataPath}'`, 'serve');
-  const port = values.port === undefined ? 5173 : nonNegativeInt('--port', values.port as string, 'serve');
+  const port = values.port === undefined ? 5173 : nonNegativeInt('--port', values.port as string, 'serve', 65535);
   const { serve } = await import('@backprop/web/server');
   const server = await serve({ dataPath, port, host: (values.host as string | undefined) ?? '127.0.0.1' });
   io.stdout.write(`Backprop web app (cross-origin isolated) at ${server.url}\nCtrl-C to stop.\n`);

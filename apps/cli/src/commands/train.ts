@@ -1,13 +1,16 @@
 // backprop train <preset> | --resume <dir>: config from preset + flags (or the checkpoint), data,
-// the run with a progress line, Ctrl-C as a graceful stop, and a summary at the end.
+// the run with a progress line, Ctrl-C / SIGTERM / SIGHUP as a graceful stop, and a summary at
+// the end. Every value (flags, --out, the checkpoint) is checked before the data is loaded or a
+// folder created; the batch size against the data right after loading, still before any folder.
+import path from 'node:path';
 import { initBackend } from '@backprop/tensor';
 import { formatDuration, isPresetName, PRESET_NAMES, presetConfig, validateConfig, type Checkpoint, type TrainConfig } from '@backprop/train';
-import { defaultRunDir, readCheckpoint, runTraining } from '@backprop/train/node';
+import { checkRunDir, readCheckpoint, runTraining, RunFolderError } from '@backprop/train/node';
 import { parseTrainArgs, type TrainArgs } from '../args.js';
 import { loadCifarWithProgress } from '../data-source.js';
 import { UsageError } from '../errors.js';
 import { TRAIN_HELP } from '../help.js';
-import type { Io } from '../io.js';
+import { signalExitCode, signalName, type Io, type StopSignal } from '../io.js';
 import { ProgressReporter } from '../progress.js';
 import { resolveThreads } from '../threads.js';
 
@@ -29,7 +32,7 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /** The run's config and, when resuming, the checkpoint and its folder. */
-export async function resolveRun(args: TrainArgs): Promise<{ config: TrainConfig; resume?: Checkpoint; out?: string }> {
+export async function resolveRun(args: TrainArgs): Promise<{ config: TrainConfig; resume?: Checkpoint; resumeDir?: string; out?: string }> {
   const given = Object.keys(args.overrides) as (keyof TrainConfig)[];
   if (args.resume) {
     const { checkpoint, dir } = await readCheckpoint(args.resume);
@@ -40,7 +43,11 @@ export async function resolveRun(args: TrainArgs): Promise<{ config: TrainConfig
     if (args.preset && args.preset !== checkpoint.config.preset) {
       throw new UsageError(`--resume: the run in ${dir} is preset '${checkpoint.config.preset}', not '${args.preset}'`, 'train');
     }
-    return { config: validateConfig({ ...checkpoint.config, ...args.overrides }), resume: checkpoint, out: args.out ?? dir };
+    const config = validateConfig({ ...checkpoint.config, ...args.overrides });
+    if (config.maxSteps < checkpoint.step) {
+      throw new UsageError(`--max-steps ${config.maxSteps} is below the checkpoint's step ${checkpoint.step} in ${dir}; a run cannot be shortened (pass --max-steps ${checkpoint.step} or more)`, 'train');
+    }
+    return { config, resume: checkpoint, resumeDir: dir, out: args.out ?? dir };
   }
   if (!args.preset) throw new UsageError(`missing preset: backprop train <${PRESET_NAMES.join('|')}>`, 'train');
   if (!isPresetName(args.preset)) throw new UsageError(`unknown preset '${args.preset}', expected one of ${PRESET_NAMES.join(', ')}`, 'train');
@@ -62,30 +69,45 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     io.stdout.write(TRAIN_HELP);
     return 0;
   }
-  const { config, resume, out } = await resolveRun(args);
-  const info = await initBackend({ threads: resolveThreads(args.threads, 'train') });
-  const backend = `${info.backend}${info.simd ? ' (SIMD' : ' (no SIMD'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
-  const { data, source } = await loadCifarWithProgress(args, io);
+  const { config, resume, resumeDir, out } = await resolveRun(args);
+  const resumeHere = resume != null && out != null && resumeDir != null && path.resolve(out) === path.resolve(resumeDir);
+  if (out != null) {
+    try {
+      await checkRunDir(out, { resume: resumeHere, force: args.force });
+    } catch (err) {
+      if (err instanceof RunFolderError) throw new UsageError(err.message, 'train');
+      throw err;
+    }
+  }
+  const threads = resolveThreads(args.threads, 'train');
 
   const progress = new ProgressReporter(io.stderr);
   const controller = new AbortController();
-  let interrupts = 0;
-  const off = io.onInterrupt(() => {
-    interrupts++;
-    if (interrupts === 1) {
-      controller.abort();
-      progress.print('stopping after this step, keeping a checkpoint (Ctrl-C again to quit at once)…');
-    } else {
-      io.exit(130);
-    }
+  let loading = true;
+  let stopSignal: StopSignal | null = null;
+  const off = io.onInterrupt((signal) => {
+    // While loading there is nothing to keep; a second signal means: now.
+    if (loading || stopSignal) io.exit(signalExitCode(signal));
+    stopSignal = signal;
+    controller.abort();
+    progress.print(`${signalName(signal)}: stopping after this step, keeping a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'a signal'} again to quit at once)…`);
   });
   try {
+    const info = await initBackend({ threads });
+    const backend = `${info.backend}${info.simd ? ' (SIMD' : ' (no SIMD'}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+    const { data, source } = await loadCifarWithProgress(args, io, { checkRecordCounts: true });
+    loading = false;
+    if (config.batchSize > data.train.length) {
+      throw new UsageError(`--batch-size ${config.batchSize} is larger than the training set (${data.train.length} examples in ${source})`, 'train');
+    }
     const result = await runTraining({
       config,
       data,
       dataSource: source,
-      out: out ?? defaultRunDir(config.preset),
+      out,
       resume,
+      resumeDir,
+      force: args.force,
       signal: controller.signal,
       onEvent: (e) => progress.onEvent(e),
       backend,
@@ -101,7 +123,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
       ...(result.reason === 'stopped' ? [`continue with: backprop train --resume ${result.dir}`] : []),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
-    return result.reason === 'completed' ? 0 : 130;
+    return result.reason === 'completed' ? 0 : signalExitCode(stopSignal ?? 'SIGINT');
   } finally {
     off();
   }

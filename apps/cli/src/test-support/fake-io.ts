@@ -1,16 +1,17 @@
 // An Io that records what a command prints and lets a test press Ctrl-C.
-import type { Io } from '../io.js';
+import type { Io, StopSignal } from '../io.js';
 
 export interface FakeIo extends Io {
   out: string[];
   err: string[];
-  interrupt(): void;
+  /** Sends a stop signal (default SIGINT, i.e. Ctrl-C). */
+  interrupt(signal?: StopSignal): void;
   /** Called with every stderr write (to interrupt at a chosen moment). */
   onStderr?: (text: string) => void;
 }
 
 export function fakeIo(): FakeIo {
-  const handlers = new Set<() => void>();
+  const handlers = new Set<(signal: StopSignal) => void>();
   const io: FakeIo = {
     out: [],
     err: [],
@@ -29,8 +30,8 @@ export function fakeIo(): FakeIo {
     exit(code) {
       throw new Error(`exit ${code}`);
     },
-    interrupt() {
-      for (const h of [...handlers]) h();
+    interrupt(signal = 'SIGINT') {
+      for (const h of [...handlers]) h(signal);
     },
   };
   return io;
