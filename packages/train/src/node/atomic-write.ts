@@ -9,6 +9,12 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { activeTempFiles, tempFileName } from '@backprop/data';
 
+/**
+ * For scripts/kill-test.mjs only: hold every write open this long between writing the temp file
+ * and renaming it, so that a SIGKILL can be aimed inside a given file's write. Unset: no delay.
+ */
+const testWriteDelayMs = Number(process.env.BACKPROP_TEST_WRITE_DELAY_MS ?? 0) || 0;
+
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const temp = path.resolve(path.dirname(file), tempFileName(path.basename(file), 'tmp', randomBytes(4).toString('hex')));
   activeTempFiles.add(temp);
@@ -17,6 +23,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   try {
     handle = await open(temp, 'w');
     await handle.writeFile(data);
+    if (testWriteDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, testWriteDelayMs));
     await handle.sync();
     await handle.close();
     await rename(temp, file);
