@@ -48,7 +48,7 @@ describe('strict archives (defect 5)', () => {
     const member = Buffer.from(tar).indexOf('cifar-10-batches-bin/data_batch_5.bin');
     const pixel = member + 512 + 1 + 100; // record 0 of data_batch_5, pixel 100
     const altered = Uint8Array.from(tar);
-    altered[pixel] ^= 0x10;
+    altered[pixel]! ^= 0x10;
     const bad = Uint8Array.from(gzipSync(altered));
     bad.set(gzipSync(tar).subarray(-8), bad.length - 8);
     // The reported case: the altered pixel and the last bytes missing. Reading that stopped at the
@@ -135,7 +135,7 @@ describe('the download cache (defects 6 and 8)', () => {
     const dir = cacheDir('cache-flipped');
     const dest = path.join(dir, 'cifar-10-binary.tar.gz');
     const flipped = Uint8Array.from(archive);
-    flipped[archive.length >> 1] ^= 1;
+    flipped[archive.length >> 1]! ^= 1;
     writeFileSync(dest, flipped);
     const before = downloads;
     const opts = { cacheDir: dir, url: `${base}/cifar-10-binary.tar.gz`, md5, size: archive.length };
