@@ -228,7 +228,15 @@ export async function ensureCifar10(options: EnsureCifar10Options = {}): Promise
   const size = options.size === null ? undefined : (options.size ?? (options.md5 === undefined ? official.size : undefined));
   const existing = await fs.stat(dest).catch(() => null);
   if (existing?.isFile()) {
-    const problem = await cachedFileProblem(dest, existing.size, { md5, size, verify: options.verify ?? 'size' });
+    let problem = await cachedFileProblem(dest, existing.size, { md5, size, verify: options.verify ?? 'size' });
+    if (problem != null && options.md5 === undefined && options.size === undefined) {
+      const copy = await completeCopy(dest, existing);
+      if (copy != null) {
+        options.onCached?.({ file: dest, status: 'verified', detail: copy });
+        return dest;
+      }
+      problem += '; nor is it a complete CIFAR-10 archive';
+    }
     if (problem == null) {
       options.onCached?.({ file: dest, status: 'verified', detail: md5 && options.verify === 'md5' ? `MD5 ${md5} matches` : `${existing.size} bytes` });
       return dest;
@@ -260,6 +268,37 @@ export async function ensureCifar10(options: EnsureCifar10Options = {}): Promise
         `or pass its path (or the extracted ${official.folder}/ folder) instead of downloading.`,
     });
   }
+}
+
+/**
+ * A cached file that is not byte for byte the official download but reads as a complete CIFAR-10
+ * archive — gzip CRC-32 and length, every batch file, 10,000 records in each (a repacked copy
+ * such as one without the readme, placed in the cache by hand or by scripts/setup.sh) — is kept.
+ * A truncated file, an HTML page or a short batch file fails that read and is replaced. The
+ * sidecar `.<file>.complete.json` (size, mtime, MD5) spares later runs the full read; null when
+ * the file is not such a copy.
+ */
+async function completeCopy(file: string, stat: { size: number; mtimeMs: number }): Promise<string | null> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const sidecar = path.join(path.dirname(file), `.${path.basename(file)}.complete.json`);
+  const known = await fs.readFile(sidecar, 'utf8').then((t) => JSON.parse(t) as { size: number; mtimeMs: number; md5: string }, () => null);
+  if (known != null && known.size === stat.size && known.mtimeMs === stat.mtimeMs) {
+    return `${stat.size} bytes, a complete CIFAR-10 archive (md5 ${known.md5}, checked before), not the official download's bytes`;
+  }
+  const { loadCifar10 } = await import('./cifar10.js');
+  try {
+    await loadCifar10(file, { checkRecordCounts: true });
+  } catch {
+    return null;
+  }
+  const md5 = await md5OfFile(file);
+  const record = JSON.stringify({ size: stat.size, mtimeMs: stat.mtimeMs, md5 });
+  const { randomBytes } = await import('node:crypto');
+  const temp = path.join(path.dirname(file), tempFileName(path.basename(file) + '.complete.json', 'tmp', randomBytes(4).toString('hex')));
+  await fs.writeFile(temp, record);
+  await fs.rename(temp, sidecar);
+  return `${stat.size} bytes, a complete CIFAR-10 archive (md5 ${md5}), not the official download's bytes`;
 }
 
 /** Why a cached file is not the expected archive, or null if it is. */

@@ -131,6 +131,26 @@ describe('the download cache (defects 6 and 8)', () => {
     }
   });
 
+  it('a complete CIFAR-10 archive that is not the official bytes (a repack, as setup.sh seeds) is kept; cut short, it is not', async () => {
+    const repack = binaryArchive(binaryFiles()); // no readme: another size and MD5 than the "official" one
+    const dir = cacheDir('cache-repack');
+    const dest = path.join(dir, 'cifar-10-binary.tar.gz');
+    writeFileSync(dest, repack);
+    const before = downloads;
+    for (const round of ['full read', 'sidecar']) {
+      const seen: string[] = [];
+      const file = await ensureCifar10({ cacheDir: dir, url: `${base}/cifar-10-binary.tar.gz`, onCached: (c) => seen.push(`${c.status}: ${c.detail}`) });
+      expect(file, round).toBe(dest);
+      expect(seen[0], round).toMatch(/^verified: \d+ bytes, a complete CIFAR-10 archive \(md5 [0-9a-f]{32}/);
+    }
+    expect(downloads).toBe(before);
+    expect(Buffer.compare(readFileSync(dest), Buffer.from(repack))).toBe(0);
+    // The same file cut short (the sidecar no longer matches its size): not kept; the download of
+    // the official archive is tried and, here, fails its official MD5.
+    writeFileSync(dest, repack.subarray(0, repack.length - 20));
+    await expect(ensureCifar10({ cacheDir: dir, url: `${base}/cifar-10-binary.tar.gz` })).rejects.toThrow(/nor is it a complete CIFAR-10 archive/);
+  });
+
   it('verify: md5 reads a same-size file whole; a good file is kept without a download', async () => {
     const dir = cacheDir('cache-flipped');
     const dest = path.join(dir, 'cifar-10-binary.tar.gz');
