@@ -7,6 +7,7 @@ import { batchNormBackwardConfig, batchNormForwardConfig } from './kernels/batch
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { sliceConfig } from './kernels/slice.js';
 import { sumConfig } from './kernels/sum.js';
@@ -23,6 +24,7 @@ export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   sliceConfig,
   maxPoolGradConfig,
   sumConfig,
+  identityConfig,
 ];
 
 let enabled = false;
