@@ -346,11 +346,19 @@ export function winogradOutputTransform(
   }
 }
 
+/** Channel vectors (of 4) a filter transform handles at a time: 64 channels, 256-byte runs. */
+const CHUNK: i32 = 16;
+
 /**
  * U[ξ][ci][co] = (G g Gᵀ)[ξ] of the filter [3, 3, cin, cout] for input channels [c0, c1) ⊂ [0, cinP)
- * (U is [α²][cinP][coutP], the padding rows and columns zeros). With
- * `flip`, g is the spatially flipped filter (g[kh][kw] = filter[2 − kh][2 − kw]): the input
- * gradient's filter, used by its GEMM with in/out swapped through strides. `tmp`: 3·α vectors.
+ * (U is [α²][cinP][coutP], the padding rows and columns zeros). With `flip`, g is the spatially
+ * flipped filter (g[kh][kw] = filter[2 − kh][2 − kw]): the input gradient's filter, used by its
+ * GEMM with in/out swapped through strides. `tmp`: 3·α·CHUNK vectors.
+ *
+ * Why in chunks of 64 channels: the 9 taps of a filter lie cin·cout·4 bytes apart (1 MiB at
+ * 512×512, the same cache sets), and U has α² rows to write. Vector by vector, 9 reads and 36 writes
+ * in flight thrashed the 8-way caches (12 ms for a 512×512 F(4,3) transform); a chunk reads 3 taps
+ * at a time and writes each frequency's row in 256-byte runs.
  */
 export function winogradFilterTransform(
   c0: i32, c1: i32, alpha: i32, filter: usize, cin: i32, cout: i32, flip: i32, u: usize, freqStride: i32, tmp: usize,
@@ -358,27 +366,38 @@ export function winogradFilterTransform(
   const coutP = (cout + 3) & ~3;
   const us = <usize>freqStride * 4; // bytes between frequencies
   const tapBytes = <usize>cin * <usize>cout * 4;
-  const rowTmp = <usize>alpha * 16; // tmp[kh][b]
+  const bStride = <usize>CHUNK * 16; // tmp[kh][b][v]
+  const khStride = <usize>alpha * bStride;
   for (let ci = c0; ci < c1; ci++) {
     if (ci >= cin) {
       // Padding rows (ci in [cin, cinP)): zeros, so GEMMs may run over whole vectors of channels.
       for (let f = 0; f < alpha * alpha; f++) memory.fill(u + <usize>f * us + <usize>ci * <usize>coutP * 4, 0, <usize>coutP * 4);
       continue;
     }
-    for (let co = 0; co < coutP; co += 4) {
-      const lanes = minI(4, cout - co);
-      const base = filter + (<usize>ci * <usize>cout + <usize>co) * 4;
+    const rowBase = filter + <usize>ci * <usize>cout * 4;
+    for (let co0 = 0; co0 < coutP; co0 += CHUNK * 4) {
+      const nv = minI(CHUNK, (coutP - co0) >> 2);
       for (let kh = 0; kh < 3; kh++) {
         const sh = flip != 0 ? 2 - kh : kh;
-        const g0 = loadLanes(base + <usize>(sh * 3 + (flip != 0 ? 2 : 0)) * tapBytes, lanes);
-        const g1 = loadLanes(base + <usize>(sh * 3 + 1) * tapBytes, lanes);
-        const g2 = loadLanes(base + <usize>(sh * 3 + (flip != 0 ? 0 : 2)) * tapBytes, lanes);
-        filterG(alpha, g0, g1, g2, tmp + <usize>kh * rowTmp, 16);
+        const t0 = rowBase + <usize>(sh * 3 + (flip != 0 ? 2 : 0)) * tapBytes;
+        const t1 = rowBase + <usize>(sh * 3 + 1) * tapBytes;
+        const t2 = rowBase + <usize>(sh * 3 + (flip != 0 ? 0 : 2)) * tapBytes;
+        for (let v = 0; v < nv; v++) {
+          const co = co0 + v * 4;
+          const lanes = minI(4, cout - co);
+          const off = <usize>co * 4;
+          filterG(alpha, loadLanes(t0 + off, lanes), loadLanes(t1 + off, lanes), loadLanes(t2 + off, lanes),
+            tmp + <usize>kh * khStride + <usize>v * 16, bStride);
+        }
       }
-      const dst = u + (<usize>ci * <usize>coutP + <usize>co) * 4;
+      const dst = u + (<usize>ci * <usize>coutP + <usize>co0) * 4;
       for (let b = 0; b < alpha; b++) {
-        const col = tmp + <usize>b * 16;
-        filterG(alpha, v128.load(col), v128.load(col + rowTmp), v128.load(col + rowTmp * 2), dst + <usize>b * us, us * <usize>alpha);
+        const col = tmp + <usize>b * bStride;
+        const out = dst + <usize>b * us;
+        for (let v = 0; v < nv; v++) {
+          const p = col + <usize>v * 16;
+          filterG(alpha, v128.load(p), v128.load(p + khStride), v128.load(p + khStride * 2), out + <usize>v * 16, us * <usize>alpha);
+        }
       }
     }
   }
@@ -386,7 +405,8 @@ export function winogradFilterTransform(
 
 /**
  * dW [3, 3, cin, cout] = (Gᵀ dU G) for input channels [c0, c1), from dU[ξ][ci][co] (row stride
- * coutP). `tmp`: α·3 + 9 vectors.
+ * coutP). Chunks of 64 channels, as the filter transform (the 9 taps of dW alias in the caches).
+ * `tmp`: 3·α·CHUNK + 3·CHUNK vectors.
  */
 export function winogradFilterGradInverse(
   c0: i32, c1: i32, alpha: i32, du: usize, freqStride: i32, cin: i32, cout: i32, dw: usize, tmp: usize,
@@ -394,16 +414,29 @@ export function winogradFilterGradInverse(
   const coutP = (cout + 3) & ~3;
   const us = <usize>freqStride * 4;
   const tapBytes = <usize>cin * <usize>cout * 4;
-  const outTmp = tmp + <usize>(alpha * 3) * 16; // w[kh][kw]
+  const kwStride = <usize>CHUNK * 16; // tmp[a][kw][v]
+  const aStride = kwStride * 3;
+  const outTmp = tmp + <usize>alpha * aStride; // out[kh][v]
   for (let ci = c0; ci < c1; ci++) {
-    for (let co = 0; co < coutP; co += 4) {
-      const lanes = minI(4, cout - co);
-      const src = du + (<usize>ci * <usize>coutP + <usize>co) * 4;
+    const rowBase = dw + <usize>ci * <usize>cout * 4;
+    for (let co0 = 0; co0 < coutP; co0 += CHUNK * 4) {
+      const nv = minI(CHUNK, (coutP - co0) >> 2);
+      const src = du + (<usize>ci * <usize>coutP + <usize>co0) * 4;
       // Rows a: tmp[a][kw] = Gᵀ along b.
-      for (let a = 0; a < alpha; a++) filterGT(alpha, src + <usize>(a * alpha) * us, us, tmp + <usize>(a * 3) * 16, 16);
-      for (let kw = 0; kw < 3; kw++) filterGT(alpha, tmp + <usize>kw * 16, 48, outTmp + <usize>kw * 16, 48);
-      const dst = dw + (<usize>ci * <usize>cout + <usize>co) * 4;
-      for (let k = 0; k < 9; k++) storeLanes(dst + <usize>k * tapBytes, v128.load(outTmp + <usize>k * 16), lanes);
+      for (let a = 0; a < alpha; a++) {
+        const row = src + <usize>(a * alpha) * us;
+        for (let v = 0; v < nv; v++) filterGT(alpha, row + <usize>v * 16, us, tmp + <usize>a * aStride + <usize>v * 16, kwStride);
+      }
+      for (let kw = 0; kw < 3; kw++) {
+        for (let v = 0; v < nv; v++) filterGT(alpha, tmp + <usize>kw * kwStride + <usize>v * 16, aStride, outTmp + <usize>v * 16, kwStride);
+        for (let kh = 0; kh < 3; kh++) {
+          const dst = rowBase + <usize>(kh * 3 + kw) * tapBytes;
+          for (let v = 0; v < nv; v++) {
+            const co = co0 + v * 4;
+            storeLanes(dst + <usize>co * 4, v128.load(outTmp + <usize>kh * kwStride + <usize>v * 16), minI(4, cout - co));
+          }
+        }
+      }
     }
   }
 }

@@ -291,13 +291,26 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
 
 // ---- which variant, per shape and pass ----
 
+/** Below this many input or output channels the transforms outweigh the GEMMs (the 3-channel first conv). */
+const MIN_CHANNELS = 16;
+
 /**
- * The variant to use for a 3×3 stride-1 pad-1 conv pass on an h×w map, or null where the engine's
- * implicit GEMM (im2col) wins. From scripts/winograd-bench.mjs (see the table in the comment below).
+ * The variant for a 3×3 stride-1 pad-1 conv pass on an h×w map with cin → cout channels, or null
+ * where the engine's implicit GEMM (im2col) should run. Measured with scripts/winograd-bench.mjs at
+ * batch 32 (AMD EPYC, 2 cores shared with other sessions, load 6–8: medians of interleaved rounds,
+ * effective GFLOP/s, 1 thread / 2 threads; im2col = the engine's implicit GEMM):
+ *   C=64  32×32  fwd F4 45/49 F2 32/25 im2col 18/27   dx F4 42/43 F2 27/18 im2col 21/27   dW F4 45/43 F2 26/40 im2col 19/24
+ *   C=128 16×16  fwd F4 65/51 F2 43/41 im2col 16/27   dx F4 121/15* F2 63/35 im2col 23/33 dW F4 77/39 F2 55/21 im2col 29/14
+ *   C=256 8×8    fwd F4 90/63 F2 62/59 im2col 26/41   dx F4 96/65 F2 48/55 im2col 40/21   dW F4 107/46 F2 81/41 im2col 31/28
+ *   C=512 4×4    fwd F4 62/54 F2 77/52 im2col 35/17   dx F4 77/41 F2 65/42 im2col 27/19   dW F4 28/72 F2 25/44 im2col 11/17
+ *   C=512 2×2    fwd F4 8/11  F2 17/23 im2col 13/21   dx F4 8/15  F2 14/40 im2col 3/8     dW F4 6/12  F2 9/29  im2col 3/10
+ * (* one noisy sample). So: F(4,3) from 4×4 maps up (at 4×4 F4 and F2 are within noise; F4 keeps
+ * one tile per image and its cached filter transform serves evaluation), F(2,3) below 4×4 (a 6×6
+ * tile would compute 36 outputs for ≤ 9), Winograd in every pass — it beat im2col everywhere
+ * except the 2×2 forward, where F2 and im2col tie.
  */
 export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
-  // Placeholder until measured: F(4,3) from 4×4 maps up, F(2,3) below, not for few channels.
-  if (Math.min(cin, cout) < 8) return null;
-  void pass;
+  if (Math.min(cin, cout) < MIN_CHANNELS) return null;
+  void pass; // one rule serves all three passes (see the table)
   return Math.min(h, w) >= 4 ? 'F4' : 'F2';
 }
