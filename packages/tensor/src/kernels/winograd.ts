@@ -296,18 +296,26 @@ const MIN_CHANNELS = 16;
 
 /**
  * The variant for a 3×3 stride-1 pad-1 conv pass on an h×w map with cin → cout channels, or null
- * where the engine's implicit GEMM (im2col) should run. Measured with scripts/winograd-bench.mjs at
- * batch 32 (AMD EPYC, 2 cores shared with other sessions, load 6–8: medians of interleaved rounds,
- * effective GFLOP/s, 1 thread / 2 threads; im2col = the engine's implicit GEMM):
- *   C=64  32×32  fwd F4 45/49 F2 32/25 im2col 18/27   dx F4 42/43 F2 27/18 im2col 21/27   dW F4 45/43 F2 26/40 im2col 19/24
- *   C=128 16×16  fwd F4 65/51 F2 43/41 im2col 16/27   dx F4 121/15* F2 63/35 im2col 23/33 dW F4 77/39 F2 55/21 im2col 29/14
- *   C=256 8×8    fwd F4 90/63 F2 62/59 im2col 26/41   dx F4 96/65 F2 48/55 im2col 40/21   dW F4 107/46 F2 81/41 im2col 31/28
- *   C=512 4×4    fwd F4 62/54 F2 77/52 im2col 35/17   dx F4 77/41 F2 65/42 im2col 27/19   dW F4 28/72 F2 25/44 im2col 11/17
- *   C=512 2×2    fwd F4 8/11  F2 17/23 im2col 13/21   dx F4 8/15  F2 14/40 im2col 3/8     dW F4 6/12  F2 9/29  im2col 3/10
- * (* one noisy sample). So: F(4,3) from 4×4 maps up (at 4×4 F4 and F2 are within noise; F4 keeps
- * one tile per image and its cached filter transform serves evaluation), F(2,3) below 4×4 (a 6×6
- * tile would compute 36 outputs for ≤ 9), Winograd in every pass — it beat im2col everywhere
- * except the 2×2 forward, where F2 and im2col tie.
+ * where the engine's implicit GEMM (im2col) should run. Measured with
+ * `node packages/tensor/scripts/winograd-bench.mjs <threads> 5 32` (batch 32, AMD EPYC, 2 cores
+ * shared with other sessions; medians of 5 interleaved rounds; effective GFLOP/s = direct-conv FLOP
+ * ÷ time, filter transform included; 1 thread / 2 threads — the second core was busy with other
+ * work, so the two columns are two samples, not a scaling figure):
+ *   pass        C=64 32×32     C=128 16×16     C=256 8×8       C=512 4×4       C=512 2×2
+ *   fwd    F4   85 / 89        138 / 120       141 / 131       92 / 87         25 / 25
+ *          F2   54 / 56         83 / 79         86 / 89        90 / 79         58 / 52
+ *      im2col   46 / 39         42 / 47         49 / 51        51 / 44         46 / 45
+ *   XNNPACK     35 / 34         33 / 31         37 / 37        36 / 31         36 / 35
+ *   dx     F4   87 / 76        129 / 108       135 / 134      100 / 103        26 / 26
+ *          F2   64 / 58         87 / 76         89 / 90        81 / 86         60 / 54
+ *      im2col   39 / 45         49 / 42         43 / 45        39 / 38         22 / 23
+ *   dW     F4   93 / 84        113 / 98        117 / 133      133 / 114        31 / 32
+ *          F2   59 / 54         71 / 71         80 / 88        94 / 46         59 / 63
+ *      im2col   38 / 37         42 / 33         39 / 43        35 / 26         19 / 22
+ * So: F(4,3) from 4×4 maps up and F(2,3) below (a 6×6 tile would compute 36 outputs for ≤ 9), in
+ * every pass: the best variant is 1.8–4.4× im2col, except the 2×2 forward (F2 1.2–1.3×).
+ * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
+ * outweigh the GEMMs' k = Cin: im2col.
  */
 export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
   if (Math.min(cin, cout) < MIN_CHANNELS) return null;
