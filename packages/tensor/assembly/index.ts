@@ -7,3 +7,7 @@ export { convForward, convFilterGradT } from './conv';
 export { maxPoolGrad } from './pool';
 export { adamUpdate } from './adam';
 export { batchNormForward, batchNormBackward } from './batch-norm';
+export {
+  winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
+  winogradOutputTransform,
+} from './winograd';

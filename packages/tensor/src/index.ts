@@ -5,3 +5,8 @@ export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKern
 export { engineInfo, setEngineEnabled, type EngineInfo, type EngineMath } from './engine/engine.js';
 export { fusedAdamAvailable, fusedAdamUpdate, type AdamUpdateAttrs } from './ops/adam-update.js';
 export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, type BatchNormForwardResult } from './ops/batch-norm.js';
+export { engineFor } from './engine/engine.js';
+export {
+  clearWinogradCache, winogradApplies, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradChoice,
+  winogradConv2d, type ConvPass, type WinogradVariant,
+} from './kernels/winograd.js';

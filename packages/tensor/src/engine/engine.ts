@@ -10,7 +10,11 @@ import { ThreadPool, type EngineFunction } from './thread-pool.js';
 import { engineBinaries } from './wasm-binaries.generated.js';
 
 /** The engine's functions, in the order of their pool indices. */
-export const ENGINE_FUNCTIONS = ['gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormForward', 'batchNormBackward'] as const;
+export const ENGINE_FUNCTIONS = [
+  'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormForward', 'batchNormBackward',
+  'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
+  'winogradFilterGradInverse', 'winogradGemms',
+] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 
 export type EngineMath = 'fma' | 'muladd';

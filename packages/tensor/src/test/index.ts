@@ -65,3 +65,5 @@ export function leakedTensors(fn: () => void): number {
   fn();
   return tf.memory().numTensors - before;
 }
+
+export { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from '../kernels/direct-conv-f64.js';

@@ -1,0 +1,242 @@
+// Winograd F(4,3) and F(2,3), all three passes, against tfjs-backend-cpu's direct convolution on edge
+// shapes (batch 1, 1×1 to 8×8 images, non-square, odd channel counts) and the CNN's layer shapes at
+// batch 1 (from 256 channels on against a float64 direct conv: tfjs-cpu would take minutes); in both engine builds; the same bits on 1 and 2 threads; no tensor or heap leaks; the
+// transformed-filter cache reused within a weight version and freed with its tensor.
+//
+// Tolerances (max |error| / max |reference|; float32, normal inputs): F(4,3) loses accuracy with
+// its ±2, 1/24 transform constants — against float64 on the CNN shapes (scripts/winograd-error.mjs)
+// its worst was 1.9e-5 (512 channels, 4×4, forward) where float32 direct conv gives 2.3e-6 and
+// F(2,3) 1.1e-6. The bounds: F(2,3) 1e-5 (as the engine's other convs), F(4,3) 6e-5 (3× margin).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import { initBackend } from '../backend.js';
+import { Rng } from '../random.js';
+import { Engine, engineFor } from '../engine/engine.js';
+import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64 } from './direct-conv-f64.js';
+import {
+  clearWinogradCache, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradConv2d, type WinogradVariant,
+} from './winograd.js';
+
+const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
+
+let twoThreads: Engine;
+let oneThread: Engine;
+let mulAdd: Engine;
+
+beforeAll(async () => {
+  await initBackend({ threads: 2 });
+  twoThreads = engineFor(tf.backend())!;
+  expect(twoThreads.threads).toBe(2);
+  const backend = tf.backend() as BackendWasm;
+  oneThread = await Engine.start(backend, { threads: 1, math: twoThreads.info.math });
+  mulAdd = await Engine.start(backend, { threads: 2, math: 'muladd' });
+});
+
+afterAll(() => {
+  clearWinogradCache();
+  oneThread.close();
+  mulAdd.close();
+});
+
+function scaledError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let maxRef = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < b.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(b[i]!));
+    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+  }
+  return maxDiff / Math.max(maxRef, 1e-30);
+}
+
+const sameBits = (a: Float32Array, b: Float32Array): boolean =>
+  a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+interface Inputs {
+  x: Float32Array;
+  w: Float32Array;
+  b: Float32Array;
+  dy: Float32Array;
+}
+
+type Pass = 'forward' | 'inputGrad' | 'filterGrad';
+
+/** Runs one pass on the wasm backend with `engine`, the inputs made fresh (and freed) inside. */
+function onWasm(engine: Engine, pass: Pass, variant: WinogradVariant, s: Shape, data: Inputs): Float32Array {
+  const backend = tf.backend() as BackendWasm;
+  let out: Float32Array = new Float32Array(0);
+  // The values leave through a variable: tidy would walk a returned typed array key by key (seconds at 2M elements).
+  tf.tidy(() => {
+    const x = tf.tensor4d(data.x, [s.n, s.h, s.w, s.cin]);
+    const w = tf.tensor4d(data.w, [3, 3, s.cin, s.cout]);
+    const b = tf.tensor1d(data.b);
+    const dy = tf.tensor4d(data.dy, [s.n, s.h, s.w, s.cout]);
+    let info: TensorInfo;
+    if (pass === 'forward') info = winogradConv2d(engine, backend, x, w, b, variant);
+    else if (pass === 'inputGrad') info = winogradBackpropInput(engine, backend, dy, w, variant);
+    else info = winogradBackpropFilter(engine, backend, x, dy, variant);
+    out = tf.engine().makeTensorFromTensorInfo(info).dataSync() as Float32Array;
+  });
+  return out;
+}
+
+/** The reference: tfjs-cpu, or (from 256 channels on, where tfjs-cpu takes minutes) a float64 direct conv. */
+async function reference(pass: Pass, s: Shape, data: Inputs): Promise<Float32Array> {
+  if (s.cin * s.cout <= 128 * 128) return onCpu(pass, s, data);
+  if (pass === 'forward') return Float32Array.from(conv3x3F64(s, data.x, data.w, data.b));
+  if (pass === 'inputGrad') return Float32Array.from(conv3x3InputGradF64(s, data.dy, data.w));
+  return Float32Array.from(conv3x3FilterGradF64(s, data.x, data.dy));
+}
+
+async function onCpu(pass: Pass, s: Shape, data: Inputs): Promise<Float32Array> {
+  await tf.setBackend('cpu');
+  let out: Float32Array = new Float32Array(0);
+  tf.tidy(() => {
+    const x = tf.tensor4d(data.x, [s.n, s.h, s.w, s.cin]);
+    const w = tf.tensor4d(data.w, [3, 3, s.cin, s.cout]);
+    const dy = tf.tensor4d(data.dy, [s.n, s.h, s.w, s.cout]);
+    let y: tf.Tensor;
+    if (pass === 'forward') y = tf.add(tf.conv2d(x, w, 1, 'same'), tf.tensor1d(data.b));
+    else if (pass === 'inputGrad') y = tf.conv2dTranspose(dy, w, [s.n, s.h, s.w, s.cin], 1, 'same');
+    else {
+      y = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined as never, filterShape: [3, 3, s.cin, s.cout],
+      }) as tf.Tensor;
+    }
+    out = y.dataSync() as Float32Array;
+  });
+  await tf.setBackend('wasm');
+  return out;
+}
+
+interface Shape {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+}
+
+const shapes: Shape[] = [
+  { n: 1, h: 1, w: 1, cin: 1, cout: 1 },
+  { n: 1, h: 2, w: 2, cin: 3, cout: 5 },
+  { n: 2, h: 3, w: 3, cin: 5, cout: 3 },
+  { n: 1, h: 5, w: 5, cin: 17, cout: 9 },
+  { n: 2, h: 7, w: 7, cin: 3, cout: 17 },
+  { n: 1, h: 8, w: 8, cin: 16, cout: 8 },
+  { n: 3, h: 5, w: 7, cin: 4, cout: 4 },
+  { n: 1, h: 6, w: 9, cin: 12, cout: 20 },
+  // The CNN's layers at batch 1.
+  { n: 1, h: 32, w: 32, cin: 64, cout: 64 },
+  { n: 1, h: 16, w: 16, cin: 128, cout: 128 },
+  { n: 1, h: 8, w: 8, cin: 256, cout: 256 },
+  { n: 1, h: 4, w: 4, cin: 512, cout: 512 },
+  { n: 1, h: 2, w: 2, cin: 512, cout: 512 },
+];
+
+const TOLERANCE: Record<Pass, Record<WinogradVariant, number>> = {
+  forward: { F2: 1e-5, F4: 6e-5 },
+  inputGrad: { F2: 1e-5, F4: 6e-5 },
+  filterGrad: { F2: 1e-5, F4: 6e-5 },
+};
+
+const label = (s: Shape) => `[${s.n}, ${s.h}, ${s.w}, ${s.cin}] → ${s.cout}`;
+
+describe('Winograd convolutions (3×3, stride 1, pad 1)', () => {
+  it.each(shapes.map((s) => ({ ...s, name: label(s) })))('$name: every pass equal to tfjs-cpu, same bits on 1 and 2 threads', async (s) => {
+    const seed = s.n * 1000 + s.h * 100 + s.cin;
+    const data: Inputs = {
+      x: normal(s.n * s.h * s.w * s.cin, seed),
+      w: normal(9 * s.cin * s.cout, seed + 1),
+      b: normal(s.cout, seed + 2),
+      dy: normal(s.n * s.h * s.w * s.cout, seed + 3),
+    };
+    for (const pass of ['forward', 'inputGrad', 'filterGrad'] as const) {
+      const cpu = await reference(pass, s, data);
+      for (const variant of ['F4', 'F2'] as const) {
+        const what = `${pass} ${variant}`;
+        const two = onWasm(twoThreads, pass, variant, s, data);
+        const one = onWasm(oneThread, pass, variant, s, data);
+        const fallback = onWasm(mulAdd, pass, variant, s, data);
+        expect(scaledError(two, cpu), what).toBeLessThan(TOLERANCE[pass][variant]);
+        expect(scaledError(fallback, cpu), what).toBeLessThan(TOLERANCE[pass][variant]);
+        expect(sameBits(one, two), what).toBe(true);
+      }
+    }
+  }, 60_000);
+
+  it('names the argument on bad shapes', () => {
+    const backend = tf.backend() as BackendWasm;
+    tf.tidy(() => {
+      const x = tf.zeros([1, 4, 4, 3]);
+      expect(() => winogradConv2d(twoThreads, backend, x, tf.zeros([3, 3, 4, 2]), null, 'F4')).toThrow(/x has 3 channels, the filter takes 4/);
+      expect(() => winogradConv2d(twoThreads, backend, x, tf.zeros([5, 5, 3, 2]), null, 'F4')).toThrow(/filter must be \[3, 3, Cin, Cout\]/);
+      expect(() => winogradBackpropFilter(twoThreads, backend, x, tf.zeros([1, 3, 4, 2]), 'F2')).toThrow(/dy must be \[1, 4, 4, Cout\]/);
+    });
+  });
+});
+
+describe('Winograd filter cache and memory', () => {
+  it('reuses a filter transform within a weight version and frees it with the tensor', () => {
+    clearWinogradCache();
+    const backend = tf.backend() as BackendWasm;
+    const x = tf.tensor4d(normal(2 * 6 * 6 * 8, 1), [2, 6, 6, 8]);
+    const initial = tf.tensor4d(normal(9 * 8 * 12, 2), [3, 3, 8, 12]);
+    const w = tf.variable(initial);
+    initial.dispose(); // the variable's first value shares this dataId
+    const forward = () => tf.tidy(() => tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, w, null, 'F4')).dataSync());
+    const first = forward();
+    const bytes = winogradCacheBytes();
+    expect(bytes).toBe(36 * (8 * 12 + 16) * 4); // one cache line of padding per frequency
+    expect(sameBits(forward() as Float32Array, first as Float32Array)).toBe(true);
+    expect(winogradCacheBytes()).toBe(bytes); // a hit: nothing new
+    // A new weight version (assign gives a new dataId): a new transform, the old one freed on the next call.
+    const doubled = tf.mul(w, 2);
+    w.assign(doubled as tf.Tensor4D);
+    doubled.dispose();
+    const second = forward();
+    expect(second[0]).toBeCloseTo(2 * first[0]!, 4);
+    expect(winogradCacheBytes()).toBe(bytes);
+    w.dispose();
+    x.dispose();
+    tf.tidy(() => {
+      const y = winogradConv2d(twoThreads, backend, tf.zeros([1, 2, 2, 1]), tf.zeros([3, 3, 1, 1]), null, 'F2');
+      tf.engine().makeTensorFromTensorInfo(y).dispose();
+    });
+    // Only the last (tidied, now disposed) filter can still be held; the next sweep drops it too.
+    expect(winogradCacheBytes()).toBe(16 * (4 * 4 + 16) * 4);
+    clearWinogradCache();
+    expect(winogradCacheBytes()).toBe(0);
+  });
+
+  it('leaks no tensors and no heap over many calls', () => {
+    const backend = tf.backend() as BackendWasm;
+    const x = tf.tensor4d(normal(2 * 9 * 9 * 16, 3), [2, 9, 9, 16]);
+    const w = tf.tensor4d(normal(9 * 16 * 16, 4), [3, 3, 16, 16]);
+    const dy = tf.tensor4d(normal(2 * 9 * 9 * 16, 5), [2, 9, 9, 16]);
+    const step = () => tf.tidy(() => {
+      for (const variant of ['F4', 'F2'] as const) {
+        tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, w, null, variant));
+        tf.engine().makeTensorFromTensorInfo(winogradBackpropInput(twoThreads, backend, dy, w, variant));
+        tf.engine().makeTensorFromTensorInfo(winogradBackpropFilter(twoThreads, backend, x, dy, variant));
+      }
+    });
+    step();
+    const before = tf.memory();
+    const cacheBefore = winogradCacheBytes();
+    // The scratch buffers are malloc'd and freed every call: after a warm-up the heap must not grow.
+    const heapBefore = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+    for (let i = 0; i < 30; i++) step();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(winogradCacheBytes()).toBe(cacheBefore);
+    expect((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length).toBe(heapBefore);
+    x.dispose();
+    w.dispose();
+    dy.dispose();
+    clearWinogradCache();
+  });
+});

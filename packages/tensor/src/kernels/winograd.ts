@@ -1,0 +1,324 @@
+// Winograd convolutions (assembly/winograd.ts) for 3×3, stride 1, padding 1, NHWC — all three passes
+// of a conv layer, for the conv kernels to dispatch to:
+//   forward         y  = conv(x, W) + bias          transforms V(x), U(W), output transform of V·U
+//   input gradient  dx = conv(dy, flip(W)ᵀ)         the same, with the flipped filter's transform
+//   filter gradient dW = Gᵀ [Σ_tiles V(x)ᵀ·Z(dy)] G  (Z = A dy Aᵀ: the forward map transposed)
+// 'F4' is F(4×4,3×3) on 6×6 tiles (36 GEMMs, 4× fewer multiplies than direct), 'F2' is F(2×2,3×3) on
+// 4×4 tiles (16 GEMMs, 2.25×). Each phase is split over what it writes — tiles for the transforms,
+// frequencies for the GEMMs, input channels for the filter transforms — so every output element is
+// computed by one thread in a fixed order: the same bits for any thread count.
+//
+// Transformed filters are cached per weight version: keyed by the filter's dataId (tfjs gives a
+// variable a new dataId on every assign, and Backprop's Adam assigns new tensors), so the forward
+// passes of an evaluation reuse them. An entry is freed once its tensor is gone from the backend
+// (checked on every call) or when the cache passes CACHE_BYTES (least recently used first).
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Engine } from '../engine/engine.js';
+import { splitRange } from '../engine/engine-ops.js';
+import type { ConvGeometry } from './conv-geometry.js';
+import { addressOf } from './wasm-ops.js';
+
+export type WinogradVariant = 'F4' | 'F2';
+export type ConvPass = 'forward' | 'inputGrad' | 'filterGrad';
+
+/** Below this many transformed multiply-adds a phase runs on the calling thread. */
+const PARALLEL_MIN_FMAS = 1 << 17;
+/** Bound on the heap the filter cache holds (a 512→512 layer's F4 transform is 36 MiB). */
+const CACHE_BYTES = 256 << 20;
+
+interface Heap {
+  _malloc(bytes: number): number;
+  _free(address: number): void;
+}
+const heap = (backend: BackendWasm): Heap => backend.wasm as unknown as Heap;
+
+const alphaOf = (variant: WinogradVariant): number => (variant === 'F4' ? 6 : 4);
+const round4 = (c: number): number => (c + 3) & ~3;
+/**
+ * Floats between two frequencies of a transformed buffer holding `floats` per frequency: one cache
+ * line more, so the α² streams a transform touches at once do not share cache sets (at 512×512
+ * channels they would lie exactly 1 MiB apart).
+ */
+const freqStride = (floats: number): number => round4(floats) + 16;
+
+/** Whether a conv is one the Winograd path computes: 3×3 filter, stride 1, padding 1 on every side, no dilation. */
+export function winogradApplies(g: ConvGeometry): boolean {
+  return (
+    g.filterHeight === 3 && g.filterWidth === 3 && g.strideHeight === 1 && g.strideWidth === 1 && !g.dilated &&
+    g.padTop === 1 && g.padBottom === 1 && g.padLeft === 1 && g.padRight === 1 &&
+    g.outHeight === g.inHeight && g.outWidth === g.inWidth
+  );
+}
+
+interface Tiling {
+  alpha: number;
+  tilesH: number;
+  tilesW: number;
+  tiles: number;
+}
+
+function tiling(variant: WinogradVariant, n: number, h: number, w: number): Tiling {
+  const alpha = alphaOf(variant);
+  const m = alpha - 2;
+  const tilesH = Math.ceil(h / m);
+  const tilesW = Math.ceil(w / m);
+  return { alpha, tilesH, tilesW, tiles: n * tilesH * tilesW };
+}
+
+const threadsFor = (engine: Engine, fmas: number): number => (fmas < PARALLEL_MIN_FMAS ? 1 : engine.threads);
+
+// ---- the transformed-filter cache ----
+
+interface CachedFilter {
+  address: number;
+  bytes: number;
+}
+
+interface DataIdMap {
+  has(dataId: object): boolean;
+}
+
+/** dataId → (variant + flip) → transformed filter; Map order is least recently used first. */
+const cache = new Map<object, { backend: BackendWasm; entries: Map<string, CachedFilter> }>();
+let cachedBytes = 0;
+
+function dropEntry(dataId: object): void {
+  const holder = cache.get(dataId);
+  if (holder == null) return;
+  for (const entry of holder.entries.values()) {
+    heap(holder.backend)._free(entry.address);
+    cachedBytes -= entry.bytes;
+  }
+  cache.delete(dataId);
+}
+
+/** Frees the transforms of filters no longer alive in their backend, then the oldest past the bound. */
+function sweepCache(): void {
+  for (const [dataId, holder] of cache) {
+    const alive = (holder.backend as unknown as { dataIdMap: DataIdMap }).dataIdMap.has(dataId);
+    if (!alive) dropEntry(dataId);
+  }
+  for (const dataId of cache.keys()) {
+    if (cachedBytes <= CACHE_BYTES) break;
+    dropEntry(dataId);
+  }
+}
+
+/** Frees every cached filter transform (tests; or before tearing a backend down). */
+export function clearWinogradCache(): void {
+  for (const dataId of [...cache.keys()]) dropEntry(dataId);
+}
+
+/** Heap bytes held by cached filter transforms. */
+export function winogradCacheBytes(): number {
+  return cachedBytes;
+}
+
+/**
+ * The Winograd transform of `filter` [3, 3, Cin, Cout] as U [α²][CinP][CoutP] (flip: of the
+ * spatially flipped filter, for the input gradient), from the cache or computed now.
+ */
+function transformedFilter(engine: Engine, backend: BackendWasm, filter: TensorInfo, variant: WinogradVariant, flip: boolean): number {
+  sweepCache();
+  const key = `${variant}${flip ? '-flip' : ''}`;
+  let holder = cache.get(filter.dataId);
+  if (holder != null) {
+    // Most recently used goes last.
+    cache.delete(filter.dataId);
+    cache.set(filter.dataId, holder);
+    const hit = holder.entries.get(key);
+    if (hit != null) return hit.address;
+  }
+  const [, , cin, cout] = filter.shape as [number, number, number, number];
+  const alpha = alphaOf(variant);
+  const cinP = round4(cin);
+  const fs = freqStride(cinP * round4(cout));
+  const bytes = alpha * alpha * fs * 4;
+  const address = heap(backend)._malloc(bytes);
+  const filterAddress = addressOf(backend, filter);
+  const threads = threadsFor(engine, alpha * alpha * cinP * cout * 3);
+  engine.run('winogradFilterTransform', splitRange(cinP, threads, 1).map(([c0, c1], t) => [
+    c0, c1, alpha, filterAddress, cin, cout, flip ? 1 : 0, address, fs, engine.scratch[t]!,
+  ]));
+  if (holder == null) {
+    holder = { backend, entries: new Map() };
+    cache.set(filter.dataId, holder);
+  }
+  holder.entries.set(key, { address, bytes });
+  cachedBytes += bytes;
+  return address;
+}
+
+// ---- the phases ----
+
+/** V [α²][T][Cp] (frequency stride `fs`) of the image x [N, h, w, c]; free it with _free. */
+function inputTransform(engine: Engine, x: number, h: number, w: number, c: number, tl: Tiling, fs: number, threads: number): number {
+  const v = heap(engine.backend)._malloc(tl.alpha * tl.alpha * fs * 4);
+  engine.run('winogradInputTransform', splitRange(tl.tiles, threads, 1).map(([t0, t1], t) => [
+    t0, t1, tl.alpha, x, h, w, c, tl.tilesH, tl.tilesW, v, fs, engine.scratch[t]!,
+  ]));
+  return v;
+}
+
+function outputTransform(engine: Engine, m: number, fs: number, y: number, h: number, w: number, c: number, bias: number, tl: Tiling, threads: number): void {
+  engine.run('winogradOutputTransform', splitRange(tl.tiles, threads, 1).map(([t0, t1], t) => [
+    t0, t1, tl.alpha, m, fs, y, h, w, c, tl.tilesH, tl.tilesW, bias, engine.scratch[t]!,
+  ]));
+}
+
+interface FreqOperand {
+  address: number;
+  freqStride: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** C_ξ[m, n] = op(A_ξ)[m, k] · op(B_ξ)[k, n] for every frequency ξ, frequencies split over threads. */
+function gemms(engine: Engine, freqs: number, m: number, n: number, k: number, a: FreqOperand, b: FreqOperand, c: number, cFreqStride: number, ldc: number): void {
+  const threads = threadsFor(engine, freqs * m * n * k);
+  engine.run('winogradGemms', splitRange(freqs, threads, 1).map(([f0, f1], t) => [
+    f0, f1, m, n, k,
+    a.address, a.freqStride, a.rowStride, a.colStride,
+    b.address, b.freqStride, b.rowStride, b.colStride,
+    c, cFreqStride, ldc, engine.scratch[t]!,
+  ]));
+}
+
+function checkFilter(filter: TensorInfo, op: string): [number, number] {
+  const s = filter.shape;
+  if (s.length !== 4 || s[0] !== 3 || s[1] !== 3) throw new Error(`${op}: filter must be [3, 3, Cin, Cout], got [${s.join(', ')}]`);
+  return [s[2]!, s[3]!];
+}
+
+function check4(t: TensorInfo, name: string, op: string): [number, number, number, number] {
+  if (t.shape.length !== 4) throw new Error(`${op}: ${name} must be rank 4 (NHWC), got [${t.shape.join(', ')}]`);
+  if (t.dtype !== 'float32') throw new Error(`${op}: ${name} must be float32, got ${t.dtype}`);
+  return t.shape as [number, number, number, number];
+}
+
+/**
+ * The Winograd convolution of `x` [N, H, W, C] with a filter U already transformed for C → `cout`,
+ * + bias (address, 0 for none): y [N, H, W, cout]. Shared by the forward pass and the input gradient.
+ */
+function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, cout: number, bias: number, variant: WinogradVariant): TensorInfo {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const tl = tiling(variant, n, h, w);
+  const freqs = tl.alpha * tl.alpha;
+  const cP = round4(c);
+  const coutP = round4(cout);
+  const threads = threadsFor(engine, freqs * tl.tiles * cP * 4);
+  const vs = freqStride(tl.tiles * cP);
+  const ms = freqStride(tl.tiles * coutP);
+  const us = freqStride(cP * coutP);
+  const v = inputTransform(engine, addressOf(backend, x), h, w, c, tl, vs, threads);
+  const m = heap(backend)._malloc(freqs * ms * 4);
+  // U is [α²][C'][Cout'] with zero padding rows and columns, so the GEMMs run over whole vectors of
+  // output channels (n = coutP) and the output transform reads no uninitialised lanes. Forward:
+  // U is [Cin][Cout] as stored. Input gradient: U is the flipped filter's [Cin][Cout], read
+  // transposed as [Cout][Cin].
+  const b: FreqOperand = uTransposed
+    ? { address: u, freqStride: us, rowStride: 1, colStride: cP }
+    : { address: u, freqStride: us, rowStride: coutP, colStride: 1 };
+  gemms(engine, freqs, tl.tiles, coutP, c, { address: v, freqStride: vs, rowStride: cP, colStride: 1 }, b, m, ms, coutP);
+  heap(backend)._free(v);
+  const y = backend.makeOutput([n, h, w, cout], 'float32');
+  outputTransform(engine, m, ms, addressOf(backend, y), h, w, cout, bias, tl, threads);
+  heap(backend)._free(m);
+  return y;
+}
+
+/** y [N, H, W, Cout] = conv(x [N, H, W, Cin], filter [3, 3, Cin, Cout], stride 1, pad 1) + bias [Cout]. */
+export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, variant: WinogradVariant): TensorInfo {
+  const op = 'winogradConv2d';
+  const [, , , c] = check4(x, 'x', op);
+  const [cin, cout] = checkFilter(filter, op);
+  if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
+  if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got [${bias.shape.join(', ')}]`);
+  const u = transformedFilter(engine, backend, filter, variant, false);
+  return convolve(engine, backend, x, u, false, cout, bias == null ? 0 : addressOf(backend, bias), variant);
+}
+
+/** dx [N, H, W, Cin] of y = conv(x, filter [3, 3, Cin, Cout], stride 1, pad 1), from dy [N, H, W, Cout]. */
+export function winogradBackpropInput(engine: Engine, backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, variant: WinogradVariant): TensorInfo {
+  const op = 'winogradBackpropInput';
+  const [, , , c] = check4(dy, 'dy', op);
+  const [cin, cout] = checkFilter(filter, op);
+  if (c !== cout) throw new Error(`${op}: dy has ${c} channels, the filter gives ${cout}`);
+  // dx = conv(dy, W') with W'[kh, kw, co, ci] = W[2 − kh, 2 − kw, ci, co]: its transform is the
+  // flipped filter's U [Cin][Cout], read transposed.
+  const u = transformedFilter(engine, backend, filter, variant, true);
+  return convolve(engine, backend, dy, u, true, cin, 0, variant);
+}
+
+/** dW [3, 3, Cin, Cout] of y = conv(x [N, H, W, Cin], W, stride 1, pad 1), from dy [N, H, W, Cout]. */
+export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, variant: WinogradVariant): TensorInfo {
+  const op = 'winogradBackpropFilter';
+  const [n, h, w, cin] = check4(x, 'x', op);
+  const [dn, dh, dw, cout] = check4(dy, 'dy', op);
+  if (dn !== n || dh !== h || dw !== w) throw new Error(`${op}: dy must be [${n}, ${h}, ${w}, Cout], got [${dy.shape.join(', ')}]`);
+  const tl = tiling(variant, n, h, w);
+  const freqs = tl.alpha * tl.alpha;
+  const cinP = round4(cin);
+  const coutP = round4(cout);
+  const threads = threadsFor(engine, freqs * tl.tiles * (cinP + coutP) * 2);
+  const vs = freqStride(tl.tiles * cinP);
+  const zs = freqStride(tl.tiles * coutP);
+  const dus = freqStride(cin * coutP);
+  const v = inputTransform(engine, addressOf(backend, x), h, w, cin, tl, vs, threads);
+  const z = heap(backend)._malloc(freqs * zs * 4);
+  const dyAddress = addressOf(backend, dy);
+  engine.run('winogradGradTransform', splitRange(tl.tiles, threads, 1).map(([t0, t1], t) => [
+    t0, t1, tl.alpha, dyAddress, h, w, cout, tl.tilesH, tl.tilesW, z, zs, engine.scratch[t]!,
+  ]));
+  // dU_ξ [Cin, CoutP] = V_ξᵀ · Z_ξ, a reduction over the tiles inside each GEMM.
+  const du = heap(backend)._malloc(freqs * dus * 4);
+  gemms(engine, freqs, cin, coutP, tl.tiles,
+    { address: v, freqStride: vs, rowStride: 1, colStride: cinP },
+    { address: z, freqStride: zs, rowStride: coutP, colStride: 1 },
+    du, dus, coutP);
+  heap(backend)._free(v);
+  heap(backend)._free(z);
+  const dW = backend.makeOutput([3, 3, cin, cout], 'float32');
+  const dWAddress = addressOf(backend, dW);
+  const inverseThreads = threadsFor(engine, freqs * cin * coutP * 2);
+  engine.run('winogradFilterGradInverse', splitRange(cin, inverseThreads, 1).map(([c0, c1], t) => [
+    c0, c1, tl.alpha, du, dus, cin, cout, dWAddress, engine.scratch[t]!,
+  ]));
+  heap(backend)._free(du);
+  return dW;
+}
+
+// ---- which variant, per shape and pass ----
+
+/** Below this many input or output channels the transforms outweigh the GEMMs (the 3-channel first conv). */
+const MIN_CHANNELS = 16;
+
+/**
+ * The variant for a 3×3 stride-1 pad-1 conv pass on an h×w map with cin → cout channels, or null
+ * where the engine's implicit GEMM (im2col) should run. Measured with
+ * `node packages/tensor/scripts/winograd-bench.mjs <threads> 5 32` (batch 32, AMD EPYC, 2 cores
+ * shared with other sessions; medians of 5 interleaved rounds; effective GFLOP/s = direct-conv FLOP
+ * ÷ time, filter transform included; 1 thread / 2 threads — the second core was busy with other
+ * work, so the two columns are two samples, not a scaling figure):
+ *   pass        C=64 32×32     C=128 16×16     C=256 8×8       C=512 4×4       C=512 2×2
+ *   fwd    F4   85 / 89        138 / 120       141 / 131       92 / 87         25 / 25
+ *          F2   54 / 56         83 / 79         86 / 89        90 / 79         58 / 52
+ *      im2col   46 / 39         42 / 47         49 / 51        51 / 44         46 / 45
+ *   XNNPACK     35 / 34         33 / 31         37 / 37        36 / 31         36 / 35
+ *   dx     F4   87 / 76        129 / 108       135 / 134      100 / 103        26 / 26
+ *          F2   64 / 58         87 / 76         89 / 90        81 / 86         60 / 54
+ *      im2col   39 / 45         49 / 42         43 / 45        39 / 38         22 / 23
+ *   dW     F4   93 / 84        113 / 98        117 / 133      133 / 114        31 / 32
+ *          F2   59 / 54         71 / 71         80 / 88        94 / 46         59 / 63
+ *      im2col   38 / 37         42 / 33         39 / 43        35 / 26         19 / 22
+ * So: F(4,3) from 4×4 maps up and F(2,3) below (a 6×6 tile would compute 36 outputs for ≤ 9), in
+ * every pass: the best variant is 1.8–4.4× im2col, except the 2×2 forward (F2 1.2–1.3×).
+ * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
+ * outweigh the GEMMs' k = Cin: im2col.
+ */
+export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
+  if (Math.min(cin, cout) < MIN_CHANNELS) return null;
+  void pass; // one rule serves all three passes (see the table)
+  return Math.min(h, w) >= 4 ? 'F4' : 'F2';
+}
