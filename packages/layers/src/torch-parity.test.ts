@@ -3,8 +3,8 @@
 // mode (batch statistics, running-statistics update) and in eval mode. "rel." is relative to the
 // largest expected magnitude of each tensor: max|a − b| / max|b|.
 import { readFileSync } from 'node:fs';
-import { initBackend, tf } from '@backprop/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, setWinogradMode, tf, type WinogradMode } from '@backprop/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConvNet } from './convnet.js';
 import { CrossEntropyLoss } from './cross-entropy-loss.js';
 import { namedGradients } from './gradients.js';
@@ -50,7 +50,7 @@ function runMode(model: Module, x: tf.Tensor, y: tf.Tensor, training: boolean): 
   return out;
 }
 
-function compareMode(model: Module, expected: SafetensorsFile, mode: 'train' | 'eval', r: ModeResult): void {
+function compareMode(model: Module, expected: SafetensorsFile, mode: 'train' | 'eval', r: ModeResult, gradTolerance = 1e-3): void {
   const maxSamples = Number(expected.metadata.max_samples);
   expect(relToMax(r.logits, floats(get(expected, `${mode}.logits`))), `${mode} logits`).toBeLessThan(1e-4);
   expect(relToMax([r.loss], floats(get(expected, `${mode}.loss`))), `${mode} loss`).toBeLessThan(1e-4);
@@ -67,8 +67,8 @@ function compareMode(model: Module, expected: SafetensorsFile, mode: 'train' | '
       expect(l2(g), `${mode} grad ${name} (zero in exact arithmetic)`).toBeLessThan(1e-5 * largest);
       continue;
     }
-    expect(relToMax(sample(g, maxSamples), floats(get(expected, `${mode}.grad.${name}`))), `${mode} grad ${name}`).toBeLessThan(1e-3);
-    expect(relToMax([l2(g)], [expectedNorm(name)]), `${mode} grad norm ${name}`).toBeLessThan(1e-3);
+    expect(relToMax(sample(g, maxSamples), floats(get(expected, `${mode}.grad.${name}`))), `${mode} grad ${name}`).toBeLessThan(gradTolerance);
+    expect(relToMax([l2(g)], [expectedNorm(name)]), `${mode} grad norm ${name}`).toBeLessThan(gradTolerance);
   }
   // Train mode moved the running statistics (unbiased variance, momentum 0.1, +1 batch); eval did not.
   for (const [name, values] of r.buffers) {
@@ -76,12 +76,21 @@ function compareMode(model: Module, expected: SafetensorsFile, mode: 'train' | '
   }
 }
 
-function parity(label: string, make: () => Module, fixture: string, load: (m: Module) => void, input: (t: SafetensorsTensor) => tf.Tensor): void {
-  describe(`${label} matches PyTorch`, () => {
+function parity(
+  label: string,
+  make: () => Module,
+  fixture: string,
+  load: (m: Module) => void,
+  input: (t: SafetensorsTensor) => tf.Tensor,
+  { winograd = 'auto', gradTolerance = 1e-3 }: { winograd?: WinogradMode; gradTolerance?: number } = {},
+): void {
+  describe(`${label} matches PyTorch (Winograd ${winograd})`, () => {
     let model: Module;
     let expected: SafetensorsFile;
     let x: tf.Tensor;
     let y: tf.Tensor;
+    beforeAll(() => setWinogradMode(winograd));
+    afterAll(() => setWinogradMode('auto'));
     beforeAll(() => {
       model = make();
       expected = readFixture(fixture);
@@ -92,7 +101,7 @@ function parity(label: string, make: () => Module, fixture: string, load: (m: Mo
     for (const mode of ['train', 'eval'] as const) {
       it(`in ${mode} mode: logits, loss, every parameter gradient, buffers`, () => {
         load(model);
-        compareMode(model, expected, mode, runMode(model, x, y, mode === 'train'));
+        compareMode(model, expected, mode, runMode(model, x, y, mode === 'train'), gradTolerance);
       });
     }
 
@@ -119,4 +128,13 @@ parity(
   (t) => tf.tensor(t.data as Float32Array, t.shape, 'float32'),
 );
 
-parity('the ConvNet (SPEC Part 4), hash weights', () => new ConvNet(3, 10), 'convnet_expected.safetensors', (m) => loadStateDict(m, hashState(m)), nhwcInput);
+// The ConvNet three ways. im2col (implicit GEMM) and 'auto' (Winograd F(2×2,3×3) on the 3×3
+// layers) keep float32 direct-conv accuracy: every gradient within 1e-3 of PyTorch (measured:
+// ≤ 1.3e-4 and ≤ 8e-5). F(4×4,3×3), opt-in, loses accuracy: train-mode gradients up to 4.4e-2 off
+// (features.4.conv.weight; measured 2026-11-28), which is why 'auto' does not use it; the loose
+// bound here only pins that it stays that close.
+const convnet = (winograd: WinogradMode, gradTolerance: number) =>
+  parity('the ConvNet (SPEC Part 4), hash weights', () => new ConvNet(3, 10), 'convnet_expected.safetensors', (m) => loadStateDict(m, hashState(m)), nhwcInput, { winograd, gradTolerance });
+convnet('off', 1e-3);
+convnet('auto', 1e-3);
+convnet('F4', 6e-2);

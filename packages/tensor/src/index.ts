@@ -8,5 +8,5 @@ export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward,
 export { engineFor } from './engine/engine.js';
 export {
   clearWinogradCache, winogradApplies, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradChoice,
-  winogradConv2d, type ConvPass, type WinogradVariant,
+  winogradConv2d, setWinogradMode, getWinogradMode, type ConvPass, type WinogradMode, type WinogradVariant,
 } from './kernels/winograd.js';

@@ -23,6 +23,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4, type ConvGeometry } from './conv-geometry.js';
 import { engineConvApplies, engineConvFilterGrad } from './engine-conv.js';
+import { winogradApplies, winogradBackpropFilter, winogradChoice } from './winograd.js';
 import { free, freeView, heapView, matMul, padHW, reshape, rowView, run, transpose } from './wasm-ops.js';
 
 const OP = 'Conv2DBackpropFilter';
@@ -169,6 +170,8 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   if (g.dilated) throw new Error(`${OP}: dilations other than 1 are not supported on WASM`);
   const engine = engineFor(wasm);
   if (engine != null && engineConvApplies(g) && x.dtype === 'float32' && dy.dtype === 'float32') {
+    const variant = winogradApplies(g) ? winogradChoice('filterGrad', g.inHeight, g.inWidth, g.inChannels, g.outChannels) : null;
+    if (variant != null) return winogradBackpropFilter(engine, wasm, x, dy, variant);
     return engineConvFilterGrad(engine, wasm, x, dy, g);
   }
   const padded = g.padTop + g.padBottom + g.padLeft + g.padRight > 0;

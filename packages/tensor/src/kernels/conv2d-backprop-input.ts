@@ -9,6 +9,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4 } from './conv-geometry.js';
 import { engineConvApplies, engineConvForward } from './engine-conv.js';
+import { winogradApplies, winogradBackpropInput, winogradChoice } from './winograd.js';
 import { free, pad, reshape, run, transpose } from './wasm-ops.js';
 
 const OP = 'Conv2DBackpropInput';
@@ -58,9 +59,11 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (g.dilated || Math.min(padTop, padLeft, padBottom, padRight) < 0) {
     return run(wasm, OP, inputs, attrs);
   }
+  const engine = engineFor(wasm);
+  const variant = engine != null && winogradApplies(g) ? winogradChoice('inputGrad', g.inHeight, g.inWidth, g.inChannels, g.outChannels) : null;
+  if (engine != null && variant != null) return winogradBackpropInput(engine, wasm, dy, filter, variant);
   const dyDilated = dilate(wasm, dy, g.strideHeight, g.strideWidth);
   const flipped = flipFilter(wasm, filter);
-  const engine = engineFor(wasm);
   if (engine != null && engineConvApplies({ ...g, inChannels: g.outChannels })) {
     // The engine's implicit GEMM, stride 1 over the dilated dy with the flipped filter.
     const dx = engineConvForward(engine, wasm, dyDilated, flipped, null, {

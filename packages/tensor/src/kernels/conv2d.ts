@@ -1,11 +1,12 @@
-// Conv2D and FusedConv2D (conv + bias, what Backprop's Conv2d layer runs) on the engine's
-// implicit-GEMM convolution. Anything the engine does not take (dilation, a fused activation
+// Conv2D and FusedConv2D (conv + bias, what Backprop's Conv2d layer runs) on the engine: Winograd
+// for the 3×3 stride-1 'same' layers, the implicit-GEMM convolution for the rest. Anything the engine does not take (dilation, a fused activation
 // other than linear, no engine) goes to the stock XNNPACK kernel.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4 } from './conv-geometry.js';
 import { engineConvApplies, engineConvForward } from './engine-conv.js';
+import { winogradApplies, winogradChoice, winogradConv2d } from './winograd.js';
 import { run } from './wasm-ops.js';
 
 function convKernel(op: 'Conv2D' | 'FusedConv2D'): KernelFunc {
@@ -24,6 +25,9 @@ function convKernel(op: 'Conv2D' | 'FusedConv2D'): KernelFunc {
       // Broadcast forms of the bias (scalar, [1, 1, 1, C]) stay with the stock kernel.
       return run(wasm, op, inputs, attrs);
     }
+    // 3×3 stride-1 'same' layers by Winograd where it measured faster (winograd.ts), else im2col.
+    const variant = winogradApplies(g) ? winogradChoice('forward', g.inHeight, g.inWidth, g.inChannels, g.outChannels) : null;
+    if (variant != null) return winogradConv2d(engine, wasm, x, filter, bias ?? null, variant);
     return engineConvForward(engine, wasm, x, filter, bias ?? null, g);
   };
 }

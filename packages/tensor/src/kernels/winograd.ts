@@ -20,6 +20,27 @@ import type { ConvGeometry } from './conv-geometry.js';
 import { addressOf } from './wasm-ops.js';
 
 export type WinogradVariant = 'F4' | 'F2';
+
+/**
+ * Which Winograd variant the conv kernels use: 'auto' (F(2,3), chosen in winogradChoice),
+ * one variant everywhere, or 'off' (the implicit-GEMM convolution: float32 direct-conv accuracy).
+ * Default `$BACKPROP_WINOGRAD`, else 'auto'.
+ */
+export type WinogradMode = 'auto' | WinogradVariant | 'off';
+const winogradModes: readonly WinogradMode[] = ['auto', 'F4', 'F2', 'off'];
+let winogradMode: WinogradMode = 'auto';
+
+export function setWinogradMode(mode: WinogradMode): void {
+  if (!winogradModes.includes(mode)) throw new Error(`setWinogradMode: mode must be one of ${winogradModes.join(', ')}, got '${String(mode)}'`);
+  winogradMode = mode;
+}
+
+export const getWinogradMode = (): WinogradMode => winogradMode;
+
+{
+  const fromEnv = typeof process !== 'undefined' ? process.env?.BACKPROP_WINOGRAD : undefined;
+  if (fromEnv) setWinogradMode(fromEnv as WinogradMode);
+}
 export type ConvPass = 'forward' | 'inputGrad' | 'filterGrad';
 
 /** Below this many transformed multiply-adds a phase runs on the calling thread. */
@@ -312,13 +333,22 @@ const MIN_CHANNELS = 16;
  *   dW     F4   93 / 84        113 / 98        117 / 133      133 / 114        31 / 32
  *          F2   59 / 54         71 / 71         80 / 88        94 / 46         59 / 63
  *      im2col   38 / 37         42 / 33         39 / 43        35 / 26         19 / 22
- * So: F(4,3) from 4×4 maps up and F(2,3) below (a 6×6 tile would compute 36 outputs for ≤ 9), in
- * every pass: the best variant is 1.8–4.4× im2col, except the 2×2 forward (F2 1.2–1.3×).
+ * By speed alone: F(4,3) from 4×4 maps up and F(2,3) below, in every pass (1.8–4.4× im2col).
+ * But accuracy decides 'auto': against PyTorch float32 on the ConvNet parity fixture (layers'
+ * torch-parity.test.ts, train mode, measured 2026-11-28), F(2,3) everywhere keeps every parameter
+ * gradient within 8e-5 of PyTorch (im2col: 1.3e-4), while F(4,3) on the ≥ 4×4 maps puts them up
+ * to 4.4e-2 off (features.4.conv.weight): F4's transforms amplify float32 rounding, and 16 layers
+ * of it, through train-mode BatchNorms, compound. A false gradient is worse than a slow one, so
+ * 'auto' is F(2,3) on every map (1.2–2.3× im2col above); F(4,3) stays available as 'F4'
+ * (setWinogradMode / $BACKPROP_WINOGRAD) for inference or for users who accept that error.
  * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
  * outweigh the GEMMs' k = Cin: im2col.
  */
 export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
-  if (Math.min(cin, cout) < MIN_CHANNELS) return null;
+  if (winogradMode === 'off' || Math.min(cin, cout) < MIN_CHANNELS) return null;
+  if (winogradMode !== 'auto') return winogradMode;
   void pass; // one rule serves all three passes (see the table)
-  return Math.min(h, w) >= 4 ? 'F4' : 'F2';
+  void h;
+  void w;
+  return 'F2';
 }
