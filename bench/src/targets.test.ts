@@ -7,32 +7,32 @@ const cell = (id: string, ms: number | null, error?: string): CellResult => ({
 });
 
 describe('evaluateTargets', () => {
-  it('checks "at most N× the peer" as Backprop ÷ peer and says by how much it is missed', () => {
-    const [t] = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 10_000), cell('torch', 2_000)] }]);
-    expect(t).toMatchObject({ name: 'CNN step ≤ 4× PyTorch CPU', value: 5, met: false });
+  it('checks "at most N× the peer" as Backprop ÷ peer at the same thread count, and says by how much it is missed', () => {
+    const [t] = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 2_500), cell('torch-1t', 1_000)] }]);
+    expect(t).toMatchObject({ name: 'CNN step ≤ 2× PyTorch CPU, both 1 thread', value: 2.5, met: false });
     expect(t!.off).toBeCloseTo(1.25);
   });
 
   it('checks "N× faster than the peer" as peer ÷ Backprop', () => {
-    const r = evaluateTargets([{ id: 'mlp', cells: [cell('bp-manual', 50), cell('numpy', 10), cell('cpu-manual', 2_000)] }]);
-    const faster = r.find((t) => t.peer === 'cpu-manual')!;
-    expect(faster).toMatchObject({ value: 40, met: true });
-    expect(r.find((t) => t.peer === 'numpy')).toMatchObject({ value: 5, met: true });
+    const r = evaluateTargets([{ id: 'mlp', cells: [cell('bp-manual', 50), cell('numpy-1t', 20), cell('cpu-manual', 2_000)] }]);
+    expect(r.find((t) => t.peer === 'cpu-manual')).toMatchObject({ value: 40, met: true });
+    expect(r.find((t) => t.peer === 'numpy-1t')).toMatchObject({ value: 2.5, met: true });
     // bp-layers and cpu-layers are absent: those targets are not listed at all.
     expect(r.some((t) => t.bp === 'bp-layers')).toBe(false);
   });
 
   it('reports a cell that could not run instead of a ratio', () => {
-    const [, t] = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 10_000), cell('torch', 2_000), cell('cpu', null, 'no kernel')] }]);
-    expect(t).toMatchObject({ peer: 'cpu', value: null, met: null, why: 'no kernel' });
+    const r = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 10_000), cell('torch-1t', 2_000), cell('cpu', null, 'no kernel')] }]);
+    expect(r.find((t) => t.peer === 'cpu')).toMatchObject({ value: null, met: null, why: 'no kernel' });
   });
 
-  it('adds the like-for-like row for Backprop on every core where the run has that cell', () => {
-    const r = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 10_000), cell('bp-2t', 6_000), cell('torch', 2_000), cell('cpu', 200_000)] }]);
-    expect(r.map((t) => [t.name, t.value])).toEqual([
-      ['CNN step ≤ 4× PyTorch CPU (Backprop 1 thread)', 5],
-      ['CNN step ≤ 4× PyTorch CPU (Backprop 2 threads)', 3],
-      ['CNN step ≥ 10× faster than tfjs-cpu', 20],
+  it('resolves bp-Nt to the run\'s threaded cell: same-thread rows and the thread scaling', () => {
+    const r = evaluateTargets([{ id: 'cnn-step', cells: [cell('bp', 1_000), cell('bp-2t', 500), cell('torch', 500), cell('torch-1t', 1_000), cell('cpu', 200_000)] }]);
+    expect(r.map((t) => [t.name, t.bp, t.value])).toEqual([
+      ['CNN step ≤ 2× PyTorch CPU, both 1 thread', 'bp', 1],
+      ['CNN step ≤ 2× PyTorch CPU, both on every core', 'bp-2t', 1],
+      ['CNN step on every core ≥ 1.7× faster than on 1 thread', 'bp-2t', 2],
+      ['CNN step ≥ 10× faster than tfjs-cpu', 'bp', 200],
     ]);
   });
 });
