@@ -2,7 +2,7 @@
 """PyTorch float64 reference of the first training steps of each preset (Debian's python3-torch).
 
 Usage: preset_steps_torch.py IN_DIR OUT_JSON
-IN_DIR holds one <preset>.safetensors per preset, written by packages/train/src/preset-steps.test.ts
+IN_DIR holds one <case>.safetensors per case (each preset, and mlp-tuned with --norm layer), written by packages/train/src/preset-steps.test.ts
 (BACKPROP_RECORD=1): the model's initial state_dict (Backprop's own seeded init, PyTorch names and
 layouts) under `model.<name>`, the fixed batch (`batch.x` in the model's input layout, `batch.labels`),
 and in the metadata the run's config (JSON). For each preset this builds the same network in PyTorch,
@@ -31,15 +31,17 @@ ACTIVATIONS = {'elu': nn.ELU, 'tanh': nn.Tanh, 'relu': nn.ReLU}
 
 
 class LayersMLP(nn.Module):
-    """@backprop/layers' MLP: layers.<i> = Linear, activation[, BatchNorm1d] per hidden layer, then Linear."""
+    """@backprop/layers' MLP: layers.<i> = Linear, activation[, BatchNorm1d | LayerNorm] per hidden layer, then Linear."""
 
-    def __init__(self, n_inputs, hidden, n_classes, activation, batch_norm):
+    def __init__(self, n_inputs, hidden, n_classes, activation, norm):
         super().__init__()
         layers, width = [], n_inputs
         for h in hidden:
             layers += [nn.Linear(width, h), ACTIVATIONS[activation]()]
-            if batch_norm:
+            if norm == 'batch':
                 layers.append(nn.BatchNorm1d(h))
+            elif norm == 'layer':
+                layers.append(nn.LayerNorm(h, eps=1e-5))
             width = h
         layers.append(nn.Linear(width, n_classes))
         self.layers = nn.Sequential(*layers)
@@ -71,9 +73,7 @@ def build(config, state, n_inputs, n_channels, n_classes):
     if config['model'] == 'manual-mlp':
         return ManualMLP(n_inputs, config['hiddenUnits'], n_classes, config['activation'])
     if config['model'] == 'mlp':
-        if config['norm'] not in ('none', 'batch'):
-            raise SystemExit(f"preset_steps_torch: norm {config['norm']} is not modelled here")
-        return LayersMLP(n_inputs, config['hiddenUnits'], n_classes, config['activation'], config['norm'] == 'batch')
+        return LayersMLP(n_inputs, config['hiddenUnits'], n_classes, config['activation'], config['norm'])
     if config['model'] == 'cnn':
         return ConvNet(n_channels, n_classes)
     raise SystemExit(f"preset_steps_torch: unknown model {config['model']}")
