@@ -16,7 +16,7 @@
 // same bits as one thread.
 import { KC, MC, MR, NC, NR, scratchA, scratchB, scratchRows, scratchTile, scratchZeros, ZERO_FLOATS } from './blocking';
 import { packIm2colCols, packIm2colRows } from './im2col';
-import { madd, minI } from './simd';
+import { madd, minI, storeTransposed6x4 } from './simd';
 
 /** The 6×8 microkernel: tile (row stride ldc bytes) = (keep ? tile : 0) + Ap·Bp over kc. */
 export function micro6x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, keep: bool): void {
@@ -90,21 +90,7 @@ export function packA(mc: i32, kc: i32, a: usize, rowStride: i32, colStride: i32
         const v3 = v128.load(src + rowBytes * 3);
         const v4 = v128.load(src + rowBytes * 4);
         const v5 = v128.load(src + rowBytes * 5);
-        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5); // r0p0 r1p0 r0p1 r1p1
-        const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7); // r0p2 r1p2 r0p3 r1p3
-        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-        const lo = i32x4.shuffle(v4, v5, 0, 4, 1, 5); // r4p0 r5p0 r4p1 r5p1
-        const hi = i32x4.shuffle(v4, v5, 2, 6, 3, 7); // r4p2 r5p2 r4p3 r5p3
-        const d = panel + <usize>(p0 * MR) * 4;
-        v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
-        v128.store_lane<i64>(d, lo, 0, 16);
-        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 24);
-        v128.store_lane<i64>(d, lo, 1, 40);
-        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 48);
-        v128.store_lane<i64>(d, hi, 0, 64);
-        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 72);
-        v128.store_lane<i64>(d, hi, 1, 88);
+        storeTransposed6x4(panel + <usize>(p0 * MR) * 4, v0, v1, v2, v3, v4, v5);
       }
     }
     for (let r = 0; r < mr; r++) {

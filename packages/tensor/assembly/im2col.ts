@@ -6,6 +6,7 @@
 // p = (kh, kw, ci), channels innermost, so a run of channels of one tap is contiguous in the image.
 // A position whose tap falls in the padding reads from the scratch's zero row.
 import { MR, NR } from './blocking';
+import { storeTransposed6x4 } from './simd';
 
 let gX: usize = 0;
 let gH: i32 = 0;
@@ -83,20 +84,7 @@ export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, z
         const v3 = v128.load(s3 + o);
         const v4 = v128.load(s4 + o);
         const v5 = v128.load(s5 + o);
-        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
-        const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
-        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-        const lo = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
-        const hi = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
-        v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
-        v128.store_lane<i64>(d, lo, 0, 16);
-        v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 24);
-        v128.store_lane<i64>(d, lo, 1, 40);
-        v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 48);
-        v128.store_lane<i64>(d, hi, 0, 64);
-        v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 72);
-        v128.store_lane<i64>(d, hi, 1, 88);
+        storeTransposed6x4(d, v0, v1, v2, v3, v4, v5);
         d += 96;
       }
       for (; j < len; j++) {

@@ -23,3 +23,26 @@ export function maddScalar(a: f32, b: f32, c: f32): f32 {
 export function minI(a: i32, b: i32): i32 {
   return a < b ? a : b;
 }
+
+/**
+ * Four steps of six rows (v_r = row r, steps p..p+3) stored as a packed-A chunk: step-major, the six
+ * rows of a step adjacent (96 bytes). A 4×4 transpose of rows 0–3 plus rows 4–5 zipped.
+ */
+// @ts-ignore: decorator
+@inline
+export function storeTransposed6x4(d: usize, v0: v128, v1: v128, v2: v128, v3: v128, v4: v128, v5: v128): void {
+  const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5); // r0p0 r1p0 r0p1 r1p1
+  const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7); // r0p2 r1p2 r0p3 r1p3
+  const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  const lo = i32x4.shuffle(v4, v5, 0, 4, 1, 5); // r4p0 r5p0 r4p1 r5p1
+  const hi = i32x4.shuffle(v4, v5, 2, 6, 3, 7); // r4p2 r5p2 r4p3 r5p3
+  v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store_lane<i64>(d, lo, 0, 16);
+  v128.store(d, i64x2.shuffle(t0, t1, 1, 3), 24);
+  v128.store_lane<i64>(d, lo, 1, 40);
+  v128.store(d, i64x2.shuffle(t2, t3, 0, 2), 48);
+  v128.store_lane<i64>(d, hi, 0, 64);
+  v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 72);
+  v128.store_lane<i64>(d, hi, 1, 88);
+}

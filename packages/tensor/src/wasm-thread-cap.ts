@@ -4,7 +4,8 @@
 // `navigator.hardwareConcurrency` when the backend starts; reporting twice the requested count
 // there lets the request through. The pool itself is created with exactly the requested size
 // (`initBackend` reports what XNNPACK actually got), so this never oversubscribes the CPU.
-// initBackend calls it for an explicit `threads` request in a browser (not Node: no threads there).
+// initBackend calls it for an explicit `threads` request in a browser; under Node the same cap reads
+// os.cpus(), which wasm-node-threads.ts reports the same way while it loads the threaded build.
 export function allowWasmThreads(requested: number): void {
   if (typeof self === 'undefined' || self.navigator == null) return;
   const nav = self.navigator as Navigator & { hardwareConcurrency: number };

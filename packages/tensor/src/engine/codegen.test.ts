@@ -9,7 +9,7 @@
 // stack frame ([rbp…] or [rsp…], the loop's stack guard `cmpq rsp,[…]` aside).
 //
 // The mul+add fallback build needs one more register (the product) and does spill one accumulator
-// per k step (two instructions of the loop's 39); that is stated in the README, not pinned here.
+// per k step (two instructions of the loop's 39); that is stated in docs/engine.md, not pinned here.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

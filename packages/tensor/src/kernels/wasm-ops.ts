@@ -43,12 +43,7 @@ export const pad = (backend: BackendWasm, x: TensorInfo, paddings: Array<[number
 export const matMul = (backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo =>
   run(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
 
-interface HeapRecord {
-  id: number;
-  memoryOffset: number;
-}
-const heapRecord = (backend: BackendWasm, t: TensorInfo): HeapRecord =>
-  (backend as unknown as { dataIdMap: { get(id: object): HeapRecord } }).dataIdMap.get(t.dataId);
+const heapRecord = (backend: BackendWasm, t: TensorInfo) => backend.dataIdMap.get(t.dataId);
 
 /** The byte address of `t`'s data in the WASM heap (what the engine's kernels take). */
 export const addressOf = (backend: BackendWasm, t: TensorInfo): number => heapRecord(backend, t).memoryOffset;
@@ -79,10 +74,9 @@ export function rowView(backend: BackendWasm, x: TensorInfo, start: number, rows
 
 /** Releases a `heapView` or `rowView` without freeing the memory it shares. */
 export function freeView(backend: BackendWasm, view: TensorInfo): void {
-  const record = heapRecord(backend, view);
-  const wasm = backend.wasm as unknown as { tfjs: { disposeData(id: number): void } };
-  wasm.tfjs.disposeData(record.id);
-  (backend as unknown as { dataIdMap: { delete(id: object): void } }).dataIdMap.delete(view.dataId);
+  // Not backend.disposeData: that would free the memory the view shares with its tensor.
+  backend.wasm.tfjs.disposeData(heapRecord(backend, view).id);
+  backend.dataIdMap.delete(view.dataId);
 }
 
 /**
