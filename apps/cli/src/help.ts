@@ -31,6 +31,13 @@ current step and keep a checkpoint and the curves (exit 130, 143, 129); a second
 A folder is owned by one run (run.lock holds its pid): a folder in use is refused, and so is one
 holding another run's record unless you --resume it or pass --force.
 
+A step whose loss or updated parameters are NaN or ±Infinity ends the run there ("diverged at
+step N"): summary.md and metrics say so, model.safetensors and checkpoint.safetensors stay those of
+the last checkpoint before it (never a NaN model). Try a lower --learning-rate.
+
+Exit codes: 0 completed, 1 error, 2 usage mistake, 3 diverged, 130 / 143 / 129 stopped by
+Ctrl-C / SIGTERM / SIGHUP.
+
 Presets (over the Part 1 defaults: model manual-mlp, hidden 100, elu, sgd, lr 1e-3,
 1400 steps, batch 200, eval every 100):
 ${presetLines}

@@ -34,14 +34,17 @@ export interface ProgressState {
   evalSecondsLeft: number;
 }
 
+/** 4 decimals, NaN / ±Infinity spelled out. */
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+
 /** One progress line (no newline). */
 export function progressLine(s: ProgressState, barWidth = 24): string {
   const digits = String(s.maxSteps).length;
   const eta = s.stepsPerSecond > 0 ? (s.maxSteps - s.step) / s.stepsPerSecond + s.evalSecondsLeft : NaN;
   return [
     `step ${String(s.step).padStart(digits)}/${s.maxSteps} ${bar(s.step / s.maxSteps, barWidth)}`,
-    `loss ${s.loss == null ? '—' : s.loss.toFixed(4)}`,
-    `test acc ${s.testAccuracy == null ? '—' : s.testAccuracy.toFixed(4)}`,
+    `loss ${s.loss == null ? '—' : fmt(s.loss)}`,
+    `test acc ${s.testAccuracy == null ? '—' : fmt(s.testAccuracy)}`,
     `${s.stepsPerSecond.toFixed(s.stepsPerSecond < 10 ? 2 : 1)} steps/s`,
     `ETA ${formatClock(eta)}`,
   ].join(' · ');
@@ -74,9 +77,12 @@ export class ProgressReporter {
         s.testAccuracy = e.testAccuracy;
         const evalsLeft = Math.floor((e.maxSteps - e.step) / this.evalFreq) + ((e.maxSteps - e.step) % this.evalFreq === 0 ? 0 : 1);
         s.evalSecondsLeft = (evalsLeft * e.evalMs) / 1000;
-        this.print(`eval  step ${e.step}: test accuracy ${e.testAccuracy.toFixed(4)}, test loss ${e.testLoss.toFixed(4)}${e.trainLoss == null ? '' : `, train loss ${e.trainLoss.toFixed(4)}`} (${(e.evalMs / 1000).toFixed(1)} s)`);
+        this.print(`eval  step ${e.step}: test accuracy ${fmt(e.testAccuracy)}, test loss ${fmt(e.testLoss)}${e.trainLoss == null ? '' : `, train loss ${fmt(e.trainLoss)}`} (${(e.evalMs / 1000).toFixed(1)} s)`);
         break;
       }
+      case 'diverged':
+        this.print(`step ${e.step}: ${e.cause === 'loss' ? `training loss ${String(e.loss)}` : 'parameters NaN or infinite after the update'} — stopping (diverged)`);
+        break;
       case 'done':
         this.clear();
         break;

@@ -53,7 +53,7 @@ function addRows(rows: GradCheckRow[]): void {
       el('td', {}, `${r.check}${r.original ? ' (original)' : ''}`),
       el('td', { class: 'num' }, String(r.cases)),
       el('td', { class: 'num' }, r.maxRelError.toExponential(2)),
-      el('td', {}, r.tolerance),
+      el('td', {}, r.nearZero ? `${r.tolerance} (${r.nearZero} entr${r.nearZero === 1 ? 'y' : 'ies'} judged near 0)` : r.tolerance),
       el('td', {}, r.pass ? '✓' : '✗'),
     );
     body.append(tr);

@@ -126,7 +126,10 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'done': {
       const done = byId('done');
-      done.textContent = `${m.reason} at step ${m.step}${m.testAccuracy != null ? `: test accuracy ${(100 * m.testAccuracy).toFixed(2)}%` : ''} in ${(m.elapsedMs / 1000).toFixed(1)} s`;
+      done.textContent =
+        m.reason === 'diverged'
+          ? `diverged at step ${m.step}: ${m.detail ?? 'NaN or infinite values'} — training stopped; try a lower learning rate${m.testAccuracy != null ? ` (last test accuracy ${(100 * m.testAccuracy).toFixed(2)}%)` : ''}`
+          : `${m.reason} at step ${m.step}${m.testAccuracy != null ? `: test accuracy ${(100 * m.testAccuracy).toFixed(2)}%` : ''} in ${(m.elapsedMs / 1000).toFixed(1)} s`;
       Object.assign(done.dataset, { reason: m.reason, step: String(m.step), accuracy: String(m.testAccuracy ?? '') });
       control = null;
       break;

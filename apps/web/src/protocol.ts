@@ -93,7 +93,16 @@ export type FromWorker =
     }
   | ({ type: 'eval' } & EvalSnapshot)
   | { type: 'state'; state: RunState }
-  | { type: 'done'; reason: 'completed' | 'stopped'; step: number; testAccuracy: number | null; elapsedMs: number }
+  | {
+      type: 'done';
+      /** 'diverged': the trainer's DivergedEvent (loss or parameters NaN/±Infinity at `step`). */
+      reason: 'completed' | 'stopped' | 'diverged';
+      step: number;
+      testAccuracy: number | null;
+      elapsedMs: number;
+      /** With 'diverged': what became non-finite, e.g. 'the training loss became NaN'. */
+      detail?: string;
+    }
   | { type: 'file'; name: string; mime: string; bytes: Uint8Array }
   | { type: 'measured'; timing: StepTiming; threads: number }
   | { type: 'error'; message: string };

@@ -14,6 +14,8 @@ export { PreActBlock } from './pre-act-block.js';
 export { CrossEntropyLoss, type Reduction, type Target } from './cross-entropy-loss.js';
 export { LayerNormAutograd } from './layer-norm-autograd.js';
 export { LayerNormManual, layerNormManual } from './layer-norm-manual.js';
+export { layerNormRows } from './layer-norm-checks.js';
+export { gradCheckAll } from './grad-check-all.js';
 export { MLP, type MLPOptions, type Activation } from './mlp.js';
 export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions, type Params } from './optim.js';

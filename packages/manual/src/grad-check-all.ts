@@ -2,8 +2,9 @@
 // float64 analytic-vs-numerical checks at the original tolerances, and float32 (tfjs) vs float64
 // agreement of each module. Each row is the worst case over its seeded cases.
 import { agreementSpecs, runAgreementSpec } from './agreement-cases.js';
-import { checkSpecs, runCheckSpec } from './check-cases.js';
+import { checkSpecs, runCheckSpec, type CheckSpec } from './check-cases.js';
 import type { AgreementReport } from './agreement.js';
+import type { GradCheckReport } from './grad-check.js';
 
 export interface GradCheckRow {
   module: string;
@@ -24,6 +25,12 @@ export interface GradCheckRow {
   pass: boolean;
   /** true for the original assignment's checks, false for those added here. */
   original: boolean;
+  /**
+   * float64 checks: entries whose relative error was not below the tolerance but whose |a−b| was
+   * within the absolute floor for values near zero (see the row's `tolerance`); 0 when the pure
+   * relative rule judged every entry.
+   */
+  nearZero?: number;
 }
 
 export interface GradCheckAllOptions {
@@ -45,11 +52,12 @@ export function gradCheckAll({ seed = 42, float32 = true, filter }: GradCheckAll
     same.cases += row.cases;
     same.maxRelError = Math.max(same.maxRelError, row.maxRelError);
     same.pass &&= row.pass;
+    if (row.nearZero != null) same.nearZero = (same.nearZero ?? 0) + row.nearZero;
   };
   for (const spec of checkSpecs.filter((s) => wanted(s.module))) {
     for (const reports of runCheckSpec(spec, seed)) {
       for (const r of reports) {
-        merge({ module: spec.module, name: r.name, kind: r.kind, check: spec.check, cases: 1, maxRelError: r.maxRelError, tolerance: spec.tolerance, pass: r.pass ?? false, original: spec.original });
+        merge(checkRow(spec, r));
       }
     }
   }
@@ -63,6 +71,22 @@ export function gradCheckAll({ seed = 42, float32 = true, filter }: GradCheckAll
     }
   }
   return rows;
+}
+
+/** One float64 check report (one seeded case of `spec`) as a table row. */
+export function checkRow(spec: CheckSpec, r: GradCheckReport): GradCheckRow {
+  return {
+    module: spec.module,
+    name: r.name,
+    kind: r.kind,
+    check: spec.check,
+    cases: 1,
+    maxRelError: r.maxRelError,
+    tolerance: spec.tolerance,
+    pass: r.pass ?? false,
+    original: spec.original,
+    ...(r.nearZero != null ? { nearZero: r.nearZero } : {}),
+  };
 }
 
 /** One float32-vs-float64 agreement report as a table row. */

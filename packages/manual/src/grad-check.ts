@@ -38,8 +38,15 @@ export interface GradCheckOptions {
   /** Upstream gradient for 'vjp' (default: N(0, 1) from `seed`). */
   dout?: F64Tensor | Float64Array;
   seed?: number;
-  /** Pass if maxRelError < tolerance. */
+  /** Pass if maxRelError < tolerance (each entry's |a−b| / max(1e-8, |a|+|b|)). */
   tolerance?: number;
+  /**
+   * With `tolerance`: an absolute floor for entries near zero, where a relative error cannot judge
+   * (a gradient that is truly ~1e-10 has central-difference noise of the same size). An entry passes
+   * when |a−b| ≤ nearZeroAtol + tolerance·max(1e-8, |a|+|b|); `nearZero` in the report counts the
+   * entries that passed only thanks to the floor. Default 0: the pure relative rule.
+   */
+  nearZeroAtol?: number;
   /** Pass if every |analytic − numeric| ≤ atol + rtol·|numeric| (torch.autograd.gradcheck's rule). */
   atol?: number;
   rtol?: number;
@@ -54,6 +61,12 @@ export interface GradCheckReport {
   maxRelError: number;
   maxAbsError: number;
   tolerance?: number;
+  /** The absolute floor used with `tolerance` (see GradCheckOptions.nearZeroAtol). */
+  nearZeroAtol?: number;
+  /** Entries whose relative error is ≥ tolerance but |a−b| ≤ the floor: judged near zero. */
+  nearZero?: number;
+  /** Largest |a−b| among the `nearZero` entries (0 when there are none). */
+  nearZeroMaxAbsError?: number;
   atol?: number;
   rtol?: number;
   /** Present when a tolerance or atol/rtol was given. */
@@ -65,6 +78,23 @@ function allClose(analytic: ArrayLike<number>, numeric: ArrayLike<number>, atol:
     if (!(Math.abs(analytic[i]! - numeric[i]!) <= atol + rtol * Math.abs(numeric[i]!))) return false;
   }
   return true;
+}
+
+/** The relative rule with an absolute floor: |a−b| < tol·max(1e-8, |a|+|b|), or ≤ atol near zero. */
+function relativeOrNearZero(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, atol: number): { pass: boolean; nearZero: number; nearZeroMaxAbsError: number } {
+  let pass = true;
+  let nearZero = 0;
+  let nearZeroMaxAbsError = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i]! - b[i]!);
+    const scale = Math.max(1e-8, Math.abs(a[i]!) + Math.abs(b[i]!));
+    if (diff < tol * scale) continue;
+    if (diff <= atol + tol * scale) {
+      nearZero++;
+      nearZeroMaxAbsError = Math.max(nearZeroMaxAbsError, diff);
+    } else pass = false; // also NaN
+  }
+  return { pass, nearZero, nearZeroMaxAbsError };
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -139,7 +169,12 @@ export function checkGradients(d: Differentiable, options: GradCheckOptions = {}
     const checks: boolean[] = [];
     if (options.tolerance != null) {
       report.tolerance = options.tolerance;
-      checks.push(report.maxRelError < options.tolerance);
+      if (options.nearZeroAtol == null) checks.push(report.maxRelError < options.tolerance);
+      else {
+        const judged = relativeOrNearZero(a, n, options.tolerance, options.nearZeroAtol);
+        Object.assign(report, { nearZeroAtol: options.nearZeroAtol, nearZero: judged.nearZero, nearZeroMaxAbsError: judged.nearZeroMaxAbsError });
+        checks.push(judged.pass);
+      }
     }
     if (options.atol != null || options.rtol != null) {
       report.atol = options.atol ?? 1e-5;

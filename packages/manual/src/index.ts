@@ -43,6 +43,6 @@ export {
   type AgreementReport,
   type AgreementRun,
 } from './agreement.js';
-export { checkSpecs, runCheckSpec, type CheckSpec } from './check-cases.js';
+export { checkSpecs, runCheckSpec, awayFromKink, KINK_MARGIN, NEAR_ZERO_ATOL, type CheckSpec } from './check-cases.js';
 export { agreementSpecs, runAgreementSpec, type AgreementSpec } from './agreement-cases.js';
-export { gradCheckAll, agreementRow, type GradCheckRow, type GradCheckAllOptions } from './grad-check-all.js';
+export { gradCheckAll, agreementRow, checkRow, type GradCheckRow, type GradCheckAllOptions } from './grad-check-all.js';

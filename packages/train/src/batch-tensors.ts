@@ -36,3 +36,16 @@ export function scoreHits(scores: tf.Tensor, labels: ArrayLike<number>): { predi
 export function checkRate(lr: number): void {
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`setLearningRate: lr must be a positive finite number, got ${lr}`);
 }
+
+/**
+ * true when no entry of `tensors` is NaN or ±Infinity. x·0 is 0 for every finite x and NaN
+ * otherwise, so the sum of all of them is exactly 0 or NaN — no overflow to mistake for divergence;
+ * one scalar read for all tensors.
+ */
+export function allFinite(tensors: readonly tf.Tensor[]): boolean {
+  if (!tensors.some((t) => t.dtype === 'float32')) return true; // integer tensors cannot be NaN
+  const total = tf.tidy(() => tf.addN(tensors.filter((t) => t.dtype === 'float32').map((t) => tf.sum(tf.mul(t, 0)))));
+  const value = total.dataSync()[0]!;
+  total.dispose();
+  return value === 0;
+}

@@ -20,6 +20,18 @@ describe('checkpoint', () => {
     expect(back).toEqual(c);
   });
 
+  it('keeps NaN and ±Infinity in the metrics (JSON alone would write null)', () => {
+    const c: Checkpoint = {
+      step: 2,
+      config: presetConfig('mlp'),
+      metrics: { train: [{ step: 1, loss: Infinity }, { step: 2, loss: 2 }], eval: [{ step: 2, testLoss: Number.NaN, testAccuracy: 0.5, trainLoss: -Infinity }] },
+      elapsedMs: 1,
+      model: new Map(),
+      optimizer: new Map(),
+    };
+    expect(decodeCheckpoint(encodeCheckpoint(c)).metrics).toEqual(c.metrics);
+  });
+
   it('refuses a safetensors file that is not a checkpoint', () => {
     const bytes = encodeSafetensors(new Map([['w', { dtype: 'F32', shape: [1], data: Float32Array.of(1) }]]), { format: 'pt' });
     expect(() => decodeCheckpoint(bytes)).toThrow("not a Backprop checkpoint (metadata.format is 'pt', expected 'backprop-checkpoint-1')");

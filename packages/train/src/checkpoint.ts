@@ -7,7 +7,7 @@
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '@backprop/layers';
 import type { TrainConfig } from './config.js';
 import { crc32, crc32Hex } from './crc32.js';
-import type { MetricsHistory } from './metrics.js';
+import { metricsFromJson, metricsToJson, type MetricsHistory } from './metrics.js';
 import type { TensorMap } from './trainable-model.js';
 
 export const CHECKPOINT_FORMAT = 'backprop-checkpoint-1';
@@ -43,7 +43,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     step: String(c.step),
     elapsed_ms: String(c.elapsedMs),
     config: JSON.stringify(c.config),
-    metrics: JSON.stringify(c.metrics),
+    metrics: metricsToJson(c.metrics),
     tensors_crc32: crc32Hex(crc),
     ...(c.dataSha256 ? { data_sha256: c.dataSha256 } : {}),
   });
@@ -86,7 +86,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
     step,
     elapsedMs: Number(metadata.elapsed_ms ?? 0),
     config: JSON.parse(metadata.config ?? 'null') as TrainConfig,
-    metrics: JSON.parse(metadata.metrics ?? '{"train":[],"eval":[]}') as MetricsHistory,
+    metrics: metricsFromJson(metadata.metrics ?? '{"train":[],"eval":[]}'),
     model,
     optimizer,
     ...(metadata.data_sha256 ? { dataSha256: metadata.data_sha256 } : {}),

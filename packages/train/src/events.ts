@@ -1,7 +1,7 @@
 // What a running trainer reports. Plain objects (structured-clone safe), so the same stream feeds
 // the CLI's progress bar and a web worker's postMessage.
 import type { TrainConfig } from './config.js';
-import type { EvalPoint, MetricsHistory } from './metrics.js';
+import type { Divergence, EvalPoint, MetricsHistory } from './metrics.js';
 
 export interface StartEvent {
   type: 'start';
@@ -44,16 +44,26 @@ export interface CheckpointEvent {
   step: number;
 }
 
+/** A step's loss or updated parameters became NaN/±Infinity; the run ends there (a DoneEvent follows). */
+export interface DivergedEvent extends Divergence {
+  type: 'diverged';
+  /** Step of the newest checkpoint (the model the run keeps); -1 when there is none. */
+  lastCheckpointStep: number;
+  elapsedMs: number;
+}
+
 export interface DoneEvent {
   type: 'done';
-  /** 'completed': all maxSteps ran; 'stopped': the AbortSignal fired. */
-  reason: 'completed' | 'stopped';
+  /** 'completed': all maxSteps ran; 'stopped': the AbortSignal fired; 'diverged': see DivergedEvent. */
+  reason: 'completed' | 'stopped' | 'diverged';
   /** Steps done. */
   step: number;
   metrics: MetricsHistory;
   /** The latest evaluation (at `step` when completed). */
   finalEval: EvalPoint | null;
   elapsedMs: number;
+  /** Step of the newest checkpoint (-1: none). */
+  lastCheckpointStep: number;
 }
 
-export type TrainEvent = StartEvent | StepEvent | EvalEvent | CheckpointEvent | DoneEvent;
+export type TrainEvent = StartEvent | StepEvent | EvalEvent | CheckpointEvent | DivergedEvent | DoneEvent;

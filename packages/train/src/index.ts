@@ -23,16 +23,19 @@ export {
   meanTrainLoss,
   metricsToCsv,
   metricsFromCsv,
+  metricsToJson,
+  metricsFromJson,
+  type Divergence,
   type MetricsHistory,
   type TrainPoint,
   type EvalPoint,
 } from './metrics.js';
-export type { TrainEvent, StartEvent, StepEvent, EvalEvent, CheckpointEvent, DoneEvent } from './events.js';
+export type { TrainEvent, StartEvent, StepEvent, EvalEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './events.js';
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint.js';
 export { crc32, crc32Hex } from './crc32.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
 export { lossChartSpec, accuracyChartSpec, type VegaLiteSpec, type ChartOptions } from './charts.js';
-export { summaryMarkdown, formatDuration, type SummaryInput } from './summary.js';
+export { summaryMarkdown, formatDuration, formatMetric, divergedStatus, type SummaryInput } from './summary.js';
 export { yieldToEventLoop } from './yield.js';
 export {
   activationExperiment,

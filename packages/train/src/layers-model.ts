@@ -3,7 +3,7 @@
 import type { Batch } from '@backprop/data';
 import { CrossEntropyLoss, loadStateDict, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
-import { checkRate, scoreHits, toTensors } from './batch-tensors.js';
+import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 
 export interface LayersModelOptions {
@@ -91,6 +91,10 @@ export class LayersModel implements TrainableModel {
   async loadOptimizerState(tensors: TensorMap): Promise<void> {
     if (tensors.size === 0) return;
     await this.optimizer.loadStateDict(this.module, tensors);
+  }
+
+  parametersFinite(): boolean {
+    return allFinite([...this.module.parameters(), ...this.module.buffers()]);
   }
 
   numParameters(): number {

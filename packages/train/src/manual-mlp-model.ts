@@ -6,7 +6,7 @@ import type { Batch } from '@backprop/data';
 import { MLP, SGD, SoftmaxCrossEntropy, trainStep, type ActivationName } from '@backprop/manual';
 import { tf } from '@backprop/tensor';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
-import { checkRate, scoreHits, toTensors } from './batch-tensors.js';
+import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
 
 export interface ManualMlpOptions {
   nInputs: number;
@@ -99,6 +99,10 @@ export class ManualMlpModel implements TrainableModel {
 
   async loadOptimizerState(tensors: TensorMap): Promise<void> {
     if (tensors.size > 0) throw new Error(`ManualMlpModel.loadOptimizerState: plain SGD has no state, got ${[...tensors.keys()].join(', ')}`);
+  }
+
+  parametersFinite(): boolean {
+    return allFinite(this.mlp.parameters().map((p) => p.param));
   }
 
   numParameters(): number {

@@ -1,6 +1,11 @@
 // The curves of a run: the training loss of every step and the test metrics of every evaluation.
 // Only numbers that follow from config + data go in here (no wall times), so the same seed gives
 // byte-identical metrics.csv / metrics.json.
+//
+// Non-finite numbers (a diverged run's NaN loss, an infinite test loss) are written the same way
+// everywhere: `NaN`, `Infinity`, `-Infinity` — bare in metrics.csv, as JSON strings in metrics.json
+// and in a checkpoint's metadata (JSON has no NaN; JSON.stringify would write null, and null already
+// means "no value", e.g. trainLoss at step 0). `metricsFromJson` reads them back as numbers.
 
 export interface TrainPoint {
   /** 1-based step whose batch this loss is of. */
@@ -20,14 +25,64 @@ export interface EvalPoint {
   trainLoss: number | null;
 }
 
+/** Why a run stopped training: its loss or its parameters became NaN or ±Infinity. */
+export interface Divergence {
+  /** The step whose loss (or update) was non-finite; the run stopped there. */
+  step: number;
+  /** 'loss': the step's training loss was non-finite; 'parameters': the loss was finite, the update was not. */
+  cause: 'loss' | 'parameters';
+  /** That step's training loss. */
+  loss: number;
+}
+
 export interface MetricsHistory {
   train: TrainPoint[];
   eval: EvalPoint[];
+  /** Present when the run diverged (the last train point is the diverging step). */
+  diverged?: Divergence;
 }
 
 export const emptyMetrics = (): MetricsHistory => ({ train: [], eval: [] });
 
-export const cloneMetrics = (m: MetricsHistory): MetricsHistory => ({ train: m.train.map((p) => ({ ...p })), eval: m.eval.map((p) => ({ ...p })) });
+export const cloneMetrics = (m: MetricsHistory): MetricsHistory => ({
+  train: m.train.map((p) => ({ ...p })),
+  eval: m.eval.map((p) => ({ ...p })),
+  ...(m.diverged ? { diverged: { ...m.diverged } } : {}),
+});
+
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+
+/** JSON of `m` with NaN / ±Infinity as the strings "NaN", "Infinity", "-Infinity". */
+export function metricsToJson(m: MetricsHistory): string {
+  return JSON.stringify(m, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+/** Reads `metricsToJson` (also files written before it, where JSON.stringify had turned NaN/±Infinity into null). */
+export function metricsFromJson(json: string): MetricsHistory {
+  const raw = JSON.parse(json) as { train?: unknown; eval?: unknown; diverged?: unknown };
+  if (raw == null || !Array.isArray(raw.train) || !Array.isArray(raw.eval)) throw new Error('metricsFromJson: expected an object with train and eval arrays');
+  const num = (v: unknown, what: string, nullIs: number | null): number | null => {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && NON_FINITE.has(v)) return Number(v);
+    if (v === null) return nullIs;
+    throw new Error(`metricsFromJson: ${what} must be a number, 'NaN', 'Infinity' or '-Infinity', got ${JSON.stringify(v)}`);
+  };
+  // A null loss or test metric can only be an old file's NaN/±Infinity: read it as NaN.
+  const m: MetricsHistory = {
+    train: (raw.train as Array<Record<string, unknown>>).map((p, i) => ({ step: Number(p.step), loss: num(p.loss, `train[${i}].loss`, NaN)! })),
+    eval: (raw.eval as Array<Record<string, unknown>>).map((p, i) => ({
+      step: Number(p.step),
+      testLoss: num(p.testLoss, `eval[${i}].testLoss`, NaN)!,
+      testAccuracy: num(p.testAccuracy, `eval[${i}].testAccuracy`, NaN)!,
+      trainLoss: num(p.trainLoss, `eval[${i}].trainLoss`, null),
+    })),
+  };
+  if (raw.diverged != null) {
+    const d = raw.diverged as Record<string, unknown>;
+    m.diverged = { step: Number(d.step), cause: d.cause === 'parameters' ? 'parameters' : 'loss', loss: num(d.loss, 'diverged.loss', NaN)! };
+  }
+  return m;
+}
 
 /** Mean of the train losses with step in (after, upTo]; null when there are none. */
 export function meanTrainLoss(m: MetricsHistory, after: number, upTo: number): number | null {

@@ -38,6 +38,11 @@ export interface TrainableModel {
   optimizerState(): Promise<TensorMap>;
   /** Restores `optimizerState()`; call before the first step of a fresh model. */
   loadOptimizerState(tensors: TensorMap): Promise<void>;
+  /**
+   * false when any parameter (or buffer, e.g. BatchNorm's running statistics) holds NaN or ±Infinity;
+   * the trainer asks after every step to stop a diverged run there.
+   */
+  parametersFinite(): boolean;
   /** Number of trainable scalars. */
   numParameters(): number;
   /** Frees every tensor the model and its optimizer hold. */

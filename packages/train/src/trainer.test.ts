@@ -186,3 +186,34 @@ describe('train', () => {
   });
 });
 
+
+describe('train: divergence', () => {
+  const finite = (c: Checkpoint) => [...c.model.values()].every((t) => t.dtype !== 'F32' || Array.from(t.data as Float32Array).every(Number.isFinite));
+
+  it.each([
+    ['manual', { ...configs.manual, learningRate: 1e3 }],
+    ['tuned', { ...configs.tuned, learningRate: 1e3, optimizer: 'sgd' as const }],
+  ])('%s: stops at the first non-finite step with reason diverged, an event, and no checkpoint of the broken model', async (_, config) => {
+    const { result, events, checkpoints } = await run(config);
+    expect(result.reason).toBe('diverged');
+    const d = result.metrics.diverged!;
+    expect(d.step).toBe(result.step);
+    expect(d.step).toBeLessThan(config.maxSteps);
+    // Every step before it was finite; the diverging step's loss is recorded as it was.
+    expect(result.metrics.train).toHaveLength(d.step);
+    expect(result.metrics.train.slice(0, -1).every((p) => Number.isFinite(p.loss))).toBe(true);
+    expect(Object.is(result.metrics.train.at(-1)!.loss, d.loss)).toBe(true);
+    if (d.cause === 'loss') expect(Number.isFinite(d.loss)).toBe(false);
+    const diverged = events.find((e) => e.type === 'diverged');
+    expect(diverged).toMatchObject({ type: 'diverged', step: d.step, cause: d.cause, lastCheckpointStep: checkpoints.at(-1)!.step });
+    expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'diverged', step: d.step, lastCheckpointStep: checkpoints.at(-1)!.step });
+    expect(checkpoints.every((c) => c.step < d.step && finite(c))).toBe(true);
+    expect(result.metrics.eval.every((p) => p.step < d.step)).toBe(true);
+  });
+
+  it('a run at a sane learning rate never reports divergence', async () => {
+    const { result, events } = await run(configs.manual);
+    expect(result.metrics.diverged).toBeUndefined();
+    expect(events.some((e) => e.type === 'diverged')).toBe(false);
+  });
+});

@@ -1,9 +1,11 @@
 // The training loop. Reads top to bottom, nanoGPT style:
 //   (resume?) → evaluate at step 0 → repeat: batch → forward → loss → backward → update
 //   → every `evalFreq` steps and at the end: evaluate the whole test set, checkpoint.
+// A step whose loss or updated parameters hold NaN/±Infinity ends the run there ('diverged'): no
+// evaluation or checkpoint of the broken model, so the caller's last checkpoint stays the result.
 // No node: imports: it runs as is in the CLI and in a web worker. Files are the caller's business
 // (`onCheckpoint`); progress goes out as events (`onEvent`); a stop request comes in as an AbortSignal.
-import { cloneMetrics, emptyMetrics, meanTrainLoss, type EvalPoint, type MetricsHistory } from './metrics.js';
+import { cloneMetrics, emptyMetrics, meanTrainLoss, type Divergence, type EvalPoint, type MetricsHistory } from './metrics.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { RunData } from './data.js';
@@ -26,12 +28,15 @@ export interface TrainOptions {
 }
 
 export interface TrainResult {
-  reason: 'completed' | 'stopped';
+  /** 'diverged': a step's loss or parameters became NaN/±Infinity; see `metrics.diverged`. */
+  reason: 'completed' | 'stopped' | 'diverged';
   /** Steps done. */
   step: number;
   metrics: MetricsHistory;
   finalEval: EvalPoint | null;
   elapsedMs: number;
+  /** The step of the last checkpoint handed to `onCheckpoint` (-1: none this session). */
+  lastCheckpointStep: number;
 }
 
 /** Fields that may change between a checkpoint and its resumption (they do not alter the math so far). */
@@ -89,6 +94,10 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
     const loss = model.trainStep(batch); // forward → loss → backward → update
     step++;
     metrics.train.push({ step, loss });
+    if (!Number.isFinite(loss) || !model.parametersFinite()) {
+      metrics.diverged = { step, cause: Number.isFinite(loss) ? 'parameters' : 'loss', loss };
+      break;
+    }
     const dt = (now() - t) / 1000;
     secondsPerStep = secondsPerStep === 0 ? dt : 0.9 * secondsPerStep + 0.1 * dt;
     emit({
@@ -105,13 +114,20 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
     await yieldToEventLoop(); // lets a Ctrl-C handler (or a worker's stop message) run
   }
 
+  // --- diverged: report it; the model is broken, so no evaluation and no checkpoint of it
+  const divergence: Divergence | undefined = metrics.diverged;
+  if (divergence) emit({ type: 'diverged', ...divergence, lastCheckpointStep: resumeOrLast(lastCheckpointStep, resume), elapsedMs: elapsed() });
+
   // --- stopped early: keep where we got to, so that --resume continues from here
-  const reason = step >= maxSteps ? 'completed' : 'stopped';
+  const reason = divergence ? 'diverged' : step >= maxSteps ? 'completed' : 'stopped';
   if (reason === 'stopped' && lastCheckpointStep !== step) await checkpoint();
-  const result: TrainResult = { reason, step, metrics, finalEval: metrics.eval.at(-1) ?? null, elapsedMs: elapsed() };
+  const result: TrainResult = { reason, step, metrics, finalEval: metrics.eval.at(-1) ?? null, elapsedMs: elapsed(), lastCheckpointStep: resumeOrLast(lastCheckpointStep, resume) };
   emit({ type: 'done', ...result, metrics: cloneMetrics(metrics) });
   return result;
 }
+
+/** The newest checkpoint the caller holds: this session's last one, else the one resumed from. */
+const resumeOrLast = (last: number, resume: Checkpoint | undefined): number => (last >= 0 ? last : (resume?.step ?? -1));
 
 function checkResumable(saved: TrainConfig, config: TrainConfig, step: number): void {
   if (config.maxSteps < step) {

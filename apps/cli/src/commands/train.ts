@@ -4,7 +4,7 @@
 // folder created; the batch size against the data right after loading, still before any folder.
 import path from 'node:path';
 import { initBackend } from '@backprop/tensor';
-import { formatDuration, isPresetName, PRESET_NAMES, presetConfig, validateConfig, type Checkpoint, type TrainConfig } from '@backprop/train';
+import { divergedStatus, formatDuration, formatMetric, isPresetName, PRESET_NAMES, presetConfig, validateConfig, type Checkpoint, type TrainConfig } from '@backprop/train';
 import { checkRunDir, readCheckpoint, runTraining, RunFolderError } from '@backprop/train/node';
 import { parseTrainArgs, type TrainArgs } from '../args.js';
 import { loadCifarWithProgress } from '../data-source.js';
@@ -13,6 +13,9 @@ import { TRAIN_HELP } from '../help.js';
 import { signalExitCode, signalName, type Io, type StopSignal } from '../io.js';
 import { ProgressReporter } from '../progress.js';
 import { resolveThreads } from '../threads.js';
+
+/** Exit code of a run that diverged (loss or parameters NaN/±Infinity); see TRAIN_HELP. */
+export const EXIT_DIVERGED = 3;
 
 /** Flags a resumed run may change: they do not alter what has been computed so far. */
 const RESUME_FLAGS: Partial<Record<keyof TrainConfig, string>> = { maxSteps: '--max-steps', evalFreq: '--eval-freq', evalBatchSize: '--eval-batch-size', evalAtStart: '--no-initial-eval' };
@@ -115,15 +118,21 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     const last = result.finalEval;
     const best = result.metrics.eval.reduce((b, p) => (p.testAccuracy > b.testAccuracy ? p : b), result.metrics.eval[0]!);
     const trained = result.step - (resume?.step ?? 0);
+    const headline =
+      result.reason === 'completed'
+        ? `done: ${result.step} steps`
+        : result.reason === 'diverged' && result.metrics.diverged
+          ? divergedStatus(result.metrics.diverged, result.lastCheckpointStep)
+          : `stopped at step ${result.step} of ${config.maxSteps}`;
     const lines = [
-      result.reason === 'completed' ? `done: ${result.step} steps` : `stopped at step ${result.step} of ${config.maxSteps}`,
+      headline,
       `wall time ${formatDuration(result.elapsedMs)}${trained > 0 ? ` (${trained} steps this session)` : ''} on ${backend}`,
-      last ? `final test accuracy ${last.testAccuracy.toFixed(4)} at step ${last.step}${best.step !== last.step ? ` (best ${best.testAccuracy.toFixed(4)} at step ${best.step})` : ''}` : 'no evaluation yet',
+      last ? `${result.reason === 'diverged' ? 'last' : 'final'} test accuracy ${formatMetric(last.testAccuracy)} at step ${last.step}${best.step !== last.step ? ` (best ${formatMetric(best.testAccuracy)} at step ${best.step})` : ''}` : 'no evaluation yet',
       `run folder: ${result.dir}`,
       ...(result.reason === 'stopped' ? [`continue with: backprop train --resume ${result.dir}`] : []),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
-    return result.reason === 'completed' ? 0 : signalExitCode(stopSignal ?? 'SIGINT');
+    return result.reason === 'completed' ? 0 : result.reason === 'diverged' ? EXIT_DIVERGED : signalExitCode(stopSignal ?? 'SIGINT');
   } finally {
     off();
   }

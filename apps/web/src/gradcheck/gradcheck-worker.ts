@@ -1,7 +1,9 @@
 // Runs @backprop/manual's gradient checks (the original assignment's, at its tolerances, in float64)
 // and the float32-tfjs-vs-float64 agreement checks, one spec at a time, posting each spec's rows as
-// soon as they are done, so the page fills in while the rest runs.
-import { agreementRow, agreementSpecs, checkSpecs, runAgreementSpec, runCheckSpec } from '@backprop/manual';
+// soon as they are done, so the page fills in while the rest runs. The same rows, in the same order,
+// as @backprop/layers' gradCheckAll (the CLI's table), so the page's count is the README's.
+import { layerNormRows } from '@backprop/layers';
+import { agreementRow, agreementSpecs, checkRow, checkSpecs, runAgreementSpec, runCheckSpec } from '@backprop/manual';
 import { initBackend } from '@backprop/tensor';
 import type { GradCheckRow } from '@backprop/manual';
 import { wasmPaths } from '../worker/wasm-paths.js';
@@ -24,6 +26,7 @@ function worst(rows: GradCheckRow[]): GradCheckRow[] {
       same.cases += row.cases;
       same.maxRelError = Math.max(same.maxRelError, row.maxRelError);
       same.pass &&= row.pass;
+      if (row.nearZero != null) same.nearZero = (same.nearZero ?? 0) + row.nearZero;
     }
   }
   return out;
@@ -34,9 +37,7 @@ async function run(seed: number): Promise<void> {
   const info = await initBackend({ backend: 'wasm', wasmPaths });
   post({ type: 'backend', ...info });
   for (const spec of checkSpecs) {
-    const rows = runCheckSpec(spec, seed).flatMap((reports) =>
-      reports.map((r) => ({ module: spec.module, name: r.name, kind: r.kind, check: spec.check, cases: 1, maxRelError: r.maxRelError, tolerance: spec.tolerance, pass: r.pass ?? false, original: spec.original })),
-    );
+    const rows = runCheckSpec(spec, seed).flatMap((reports) => reports.map((r) => checkRow(spec, r)));
     post({ type: 'rows', rows: worst(rows) });
   }
   for (const spec of agreementSpecs) {
@@ -45,6 +46,7 @@ async function run(seed: number): Promise<void> {
     );
     post({ type: 'rows', rows: worst(rows) });
   }
+  post({ type: 'rows', rows: layerNormRows(seed) });
   post({ type: 'done', ms: performance.now() - t0 });
 }
 

@@ -68,7 +68,9 @@ export class RunSession {
     try {
       const result = await train({ config: this.config, model: this.model, data: this.runData, signal: this.abort.signal, onEvent: (e) => this.onEvent(e) });
       this.flushSteps(true);
-      this.post({ type: 'done', reason: result.reason, step: result.step, testAccuracy: result.finalEval?.testAccuracy ?? null, elapsedMs: result.elapsedMs });
+      const d = result.metrics.diverged;
+      const detail = d == null ? undefined : d.cause === 'loss' ? `the training loss became ${String(d.loss)}` : 'the parameters became NaN or infinite';
+      this.post({ type: 'done', reason: result.reason, step: result.step, testAccuracy: result.finalEval?.testAccuracy ?? null, elapsedMs: result.elapsedMs, detail });
     } finally {
       this.post({ type: 'state', state: 'ready' });
     }

@@ -20,7 +20,7 @@ import { encodeSafetensors } from '@backprop/layers';
 import { accuracyChartSpec, lossChartSpec } from '../charts.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../checkpoint.js';
 import type { TrainConfig } from '../config.js';
-import { metricsToCsv, type MetricsHistory } from '../metrics.js';
+import { metricsToCsv, metricsToJson, type MetricsHistory } from '../metrics.js';
 import { summaryMarkdown, type SummaryInput } from '../summary.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { renderSvg } from './render-svg.js';
@@ -316,7 +316,7 @@ export class RunFolder {
   /** Curves and tables: metrics.csv, metrics.json, loss.svg, accuracy.svg. */
   async writeMetrics(metrics: MetricsHistory, title: string): Promise<void> {
     await this.write('metricsCsv', metricsToCsv(metrics));
-    await this.write('metricsJson', `${JSON.stringify(metrics)}\n`);
+    await this.write('metricsJson', `${metricsToJson(metrics)}\n`);
     await this.write('lossSvg', await renderSvg(lossChartSpec(metrics, { title: `${title}: loss` })));
     await this.write('accuracySvg', await renderSvg(accuracyChartSpec(metrics, { title: `${title}: test accuracy` })));
   }

@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeSafetensors } from '@backprop/layers';
+import { writeFileSync } from 'node:fs';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '@backprop/layers';
+import { CHECKPOINT_FORMAT, decodeCheckpoint } from '../checkpoint.js';
 import { initBackend } from '@backprop/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricsFromCsv } from '../metrics.js';
+import { metricsFromCsv, metricsFromJson } from '../metrics.js';
 import { presetConfig } from '../presets.js';
 import { syntheticData } from '../test-support/synthetic.js';
 import { readCheckpoint, RUN_FILES } from './run-folder.js';
@@ -75,6 +77,81 @@ describe('runTraining', () => {
     expect(checkpoint.step).toBe(7);
     await runTraining({ config, data, out: dir, resume: checkpoint });
     expect(readFileSync(path.join(out, RUN_FILES.metricsCsv), 'utf8')).toBe(readFileSync(path.join(full, RUN_FILES.metricsCsv), 'utf8'));
+  });
+
+  it('resumed twice (stopped at 7 and 14), the folder ends byte-identical to an uninterrupted run', async () => {
+    const full = path.join(root, 'twice-full');
+    await runTraining({ config, data, out: full });
+    const out = path.join(root, 'twice');
+    const stopAt = (step: number) => {
+      const controller = new AbortController();
+      return { signal: controller.signal, onEvent: (e: { type: string; step?: number }) => void (e.type === 'step' && e.step === step && controller.abort()) };
+    };
+    expect((await runTraining({ config, data, out, ...stopAt(7) })).step).toBe(7);
+    const first = await readCheckpoint(out);
+    expect((await runTraining({ config, data, out, resume: first.checkpoint, ...stopAt(14) })).step).toBe(14);
+    const second = await readCheckpoint(out);
+    expect(second.checkpoint.step).toBe(14);
+    const done = await runTraining({ config, data, out, resume: second.checkpoint });
+    expect(done.reason).toBe('completed');
+    for (const file of [RUN_FILES.metricsCsv, RUN_FILES.metricsJson, RUN_FILES.model, RUN_FILES.lossSvg, RUN_FILES.accuracySvg, RUN_FILES.config]) {
+      expect(readFileSync(path.join(out, file)).equals(readFileSync(path.join(full, file))), file).toBe(true);
+    }
+    // The checkpoint too, but for the wall time in its metadata.
+    const [a, b] = [out, full].map((d) => decodeCheckpoint(readFileSync(path.join(d, RUN_FILES.checkpoint))));
+    expect({ ...a!, elapsedMs: 0 }).toEqual({ ...b!, elapsedMs: 0 });
+  });
+
+  it('a diverged run stops there: summary and metrics say so, the model stays the last finite checkpoint', async () => {
+    const manual = presetConfig('mlp-manual', { hiddenUnits: [16], maxSteps: 30, batchSize: 20, evalFreq: 10, evalBatchSize: 25, learningRate: 1e3 });
+    const out = path.join(root, 'diverged');
+    const events: string[] = [];
+    const result = await runTraining({ config: manual, data, out, onEvent: (e) => events.push(e.type) });
+    expect(result.reason).toBe('diverged');
+    const d = result.metrics.diverged!;
+    expect(events.slice(-2)).toEqual(['diverged', 'done']);
+    const summary = readFileSync(path.join(out, RUN_FILES.summary), 'utf8');
+    expect(summary).toContain(`- Status: diverged at step ${d.step}:`);
+    expect(summary).toContain(`hold step ${result.lastCheckpointStep}, the last checkpoint before it. Try a lower --learning-rate`);
+    const csv = readFileSync(path.join(out, RUN_FILES.metricsCsv), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(1 + d.step + 1); // steps 0…d.step
+    expect(csv.at(-1)).toBe(`${d.step},${String(d.loss)},,`);
+    const json = metricsFromJson(readFileSync(path.join(out, RUN_FILES.metricsJson), 'utf8'));
+    expect(json.diverged).toEqual(d);
+    const model = decodeSafetensors(readFileSync(path.join(out, RUN_FILES.model)));
+    expect(model.metadata.step).toBe(String(result.lastCheckpointStep));
+    for (const [name, t] of model.tensors) expect(Array.from(t.data as Float32Array).every(Number.isFinite), name).toBe(true);
+    const { checkpoint } = await readCheckpoint(out);
+    expect(checkpoint.step).toBe(result.lastCheckpointStep);
+    expect([...checkpoint.model]).toEqual([...model.tensors]);
+  });
+
+  it('resumes a checkpoint whose metrics hold Infinity, also one written before (JSON null)', async () => {
+    const out = path.join(root, 'infinite');
+    const controller = new AbortController();
+    await runTraining({ config, data, out, signal: controller.signal, onEvent: (e) => void (e.type === 'step' && e.step === 12 && controller.abort()) });
+    const { checkpoint } = await readCheckpoint(out);
+    checkpoint.metrics.eval[1]!.testLoss = Infinity;
+    // The old writer: metrics with JSON.stringify, which wrote the Infinity as null.
+    const tensors = new Map<string, SafetensorsTensor>([...[...checkpoint.model].map(([k, t]) => [`model.${k}`, t] as const), ...[...checkpoint.optimizer].map(([k, t]) => [`optimizer.${k}`, t] as const)]);
+    const metadata = { format: CHECKPOINT_FORMAT, step: String(checkpoint.step), elapsed_ms: '0', config: JSON.stringify(checkpoint.config), metrics: JSON.stringify(checkpoint.metrics) };
+    expect(metadata.metrics).toContain('"testLoss":null');
+    writeFileSync(path.join(out, RUN_FILES.checkpoint), encodeSafetensors(tensors, metadata));
+    const old = await readCheckpoint(out);
+    expect(old.checkpoint.metrics.eval[1]!.testLoss).toBeNaN();
+    const result = await runTraining({ config, data, out, resume: old.checkpoint });
+    expect(result.reason).toBe('completed');
+    expect(readFileSync(path.join(out, RUN_FILES.summary), 'utf8')).toMatch(/\| 10 \| [0-9.]+ \| NaN \| [0-9.]+ \|/);
+    // And with the current writer the Infinity survives as such.
+    const again = await readCheckpoint(out);
+    again.checkpoint.metrics.eval[1]!.testLoss = Infinity;
+    const { encodeCheckpoint } = await import('../checkpoint.js');
+    writeFileSync(path.join(out, RUN_FILES.checkpoint), encodeCheckpoint({ ...again.checkpoint, config: { ...again.checkpoint.config, maxSteps: 20 } }));
+    const back = await readCheckpoint(out);
+    expect(back.checkpoint.metrics.eval[1]!.testLoss).toBe(Infinity);
+    await runTraining({ config: { ...config, maxSteps: 30 }, data, out, resume: back.checkpoint });
+    expect(readFileSync(path.join(out, RUN_FILES.metricsCsv), 'utf8')).toContain('\n10,');
+    expect(readFileSync(path.join(out, RUN_FILES.summary), 'utf8')).toMatch(/\| 10 \| [0-9.]+ \| Infinity \| [0-9.]+ \|/);
   });
 
   it('readCheckpoint names the missing file', async () => {

@@ -74,7 +74,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
   let opened: RunFolder | undefined;
   try {
     const folder = (opened = await RunFolder.open(out, { preset: config.preset, resume: resumeHere, force: options.force }));
-    const summary = (reason: 'completed' | 'stopped' | 'running' | 'saving', c: { step: number; elapsedMs: number; metrics: Checkpoint['metrics'] }) =>
+    const summary = (reason: 'completed' | 'stopped' | 'running' | 'saving' | 'diverged', c: { step: number; elapsedMs: number; metrics: Checkpoint['metrics']; lastCheckpointStep?: number }) =>
       folder.writeSummary({
         config,
         description: model.description,
@@ -105,6 +105,8 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
         await summary('running', c);
       },
     });
+    // The curves go up to the last step run (a diverged run's NaN loss included); a diverged run's
+    // model.safetensors / checkpoint.safetensors stay those of its last (finite) checkpoint.
     await folder.writeMetrics(result.metrics, config.preset);
     await summary(result.reason, result);
     return { ...result, dir: folder.dir, description: model.description, numParameters: model.numParameters() };

@@ -2,7 +2,8 @@
 // tfjs autograd) and LayerNormManual (tf.customGrad with the hand-derived backward) — in float32,
 // against the float64 derivation of @backprop/manual. Cases as the original Part 3 tests: x ~
 // 2·N(0,1)+10, β = 100·arange(n), γ = 1 and γ = √(10·arange(n)). Rows shaped like gradCheckAll's.
-import { LayerNormAutograd, LayerNormManual } from '@backprop/layers';
+import { LayerNormAutograd } from './layer-norm-autograd.js';
+import { LayerNormManual } from './layer-norm-manual.js';
 import { F64Tensor, f64Ops, layerNormBackwardWith, layerNormForwardWith, scaledError, type GradCheckRow } from '@backprop/manual';
 import { Rng, tf } from '@backprop/tensor';
 
