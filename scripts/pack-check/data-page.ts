@@ -1,0 +1,17 @@
+// A page that uses only @backprop/data: its bundle must not contain tfjs (pack-check measures it).
+import { DataSet, parseCifarBinary } from '@backprop/data';
+import { syntheticCifarBinary } from './synthetic-cifar.js';
+
+/** What pack-check reads back from the page (window.packCheck). */
+type Result = { ok: true; batchShape: number[]; labels: number[] } | { ok: false; error: string };
+const report = (result: Result): void => {
+  (globalThis as { packCheck?: Result }).packCheck = result;
+};
+
+try {
+  const split = parseCifarBinary(syntheticCifarBinary(20, 7), 'synthetic.bin');
+  const batch = new DataSet(split, { seed: 1, layout: 'nhwc' }).nextBatch(5);
+  report({ ok: true, batchShape: batch.xShape, labels: Array.from(batch.labels) });
+} catch (err) {
+  report({ ok: false, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
+}
