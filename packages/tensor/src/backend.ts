@@ -106,7 +106,14 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   if (tf.getBackend() !== backend) {
     const ok = await tf.setBackend(backend);
-    if (!ok) throw new Error(`initBackend: the '${backend}' backend failed to initialise`);
+    if (!ok) {
+      // In a browser the usual cause is a .wasm file the page cannot fetch (tfjs logs the URL).
+      const hint =
+        backend === 'wasm' && !isNode
+          ? '; check that the .wasm binaries are served (a dev server that pre-bundles dependencies, such as Vite\'s, needs options.wasmPaths: see the @backprop/tensor README)'
+          : '';
+      throw new Error(`initBackend: the '${backend}' backend failed to initialise${hint}`);
+    }
   }
   await tf.ready();
   if (backend === 'cpu') return { backend, simd: false, threads: 1, engine: null };
