@@ -5,7 +5,7 @@
 //   - every export imports under plain Node; a user's own `@tensorflow/tfjs-core` import is the
 //     same module as @backprop/tensor's (no second engine, no "already registered" warnings);
 //   - the plain-Node training smoke test (scripts/node-smoke.mjs) with 1 and 2 WASM threads,
-//     bit-identical;
+//     bit-identical, and the example of each package's README;
 //   - `tsc --strict` on scripts/pack-check/types-check.ts (chained ops, a Scalar loss in opt.step)
 //     under moduleResolution NodeNext and Bundler, against the shipped declarations;
 //   - `vite build` of two pages (scripts/pack-check/*.html) with no Vite configuration: a layers
@@ -13,6 +13,8 @@
 //     hold no tfjs); both run in headless Chromium (Debian's, through playwright-core).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,6 +131,19 @@ await check('1 and 2 WASM threads give bit-identical results', () => {
   return digests[0];
 });
 
+for (const { dir, pkg } of packages) {
+  // The first ```js block of each package README is its example: it must run as written.
+  const readme = path.join(dir, 'README.md');
+  const example = /^```js\n([\s\S]*?)^```$/m.exec(readFileSync(readme, 'utf8'))?.[1];
+  await check(`${pkg.name} README example runs under Node`, () => {
+    if (example == null) throw new Error(`${readme} has no \`\`\`js example`);
+    const file = path.join(app, `readme-${pkg.name.split('/')[1]}.mjs`);
+    writeFileSync(file, example);
+    const out = run('node', [file], app, 120_000);
+    return out.trim().split('\n').pop();
+  });
+}
+
 for (const file of readdirSync(fixtures)) copyFileSync(path.join(fixtures, file), path.join(app, file));
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
 for (const resolution of ['nodenext', 'bundler']) {
@@ -183,43 +198,68 @@ if (built) {
     return `data page ${kb(size(dataFiles))} of JS, MLP page ${kb(size(mainFiles))}`;
   });
 
-  const { serve } = await import(pathToFileURL(path.join(root, 'apps/web/server/serve.mjs')).href);
   const { launchChromium } = await importBrowserHelper();
-  const server = await serve({ root: dist, port: 0 });
   let browser = null;
   try {
     browser = await launchChromium();
-    const page = await browser.context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    const result = async (file) => {
-      await page.goto(`${server.origin}/${file}`);
-      await page.waitForFunction(() => window.packCheck != null, null, { timeout: 120_000 });
-      const r = await page.evaluate(() => window.packCheck);
-      if (!r.ok) throw new Error(r.error);
-      if (pageErrors.length > 0) throw new Error(`page errors: ${pageErrors.join('; ')}`);
-      return r;
-    };
-    await check('Chromium: a layers MLP trains on the Vite-built page', async () => {
-      const r = await result('index.html');
-      const [first, last] = [r.losses[0], r.losses.at(-1)];
-      if (r.backend !== 'wasm' || !r.simd) throw new Error(`expected WASM with SIMD, got ${r.backend} simd ${r.simd}`);
-      if (!(last < 0.5 * first)) throw new Error(`loss did not fall by half in ${r.losses.length} steps: ${r.losses.map((l) => l.toFixed(3)).join(' ')}`);
-      if (r.leaked !== 0) throw new Error(`${r.leaked} tensors leaked over the steps`);
-      return `${r.losses.length} SGD steps, loss ${first.toFixed(3)} → ${last.toFixed(3)}, no tensors leaked`;
-    });
-    await check('Chromium: the @backprop/data page batches records', async () => {
-      const r = await result('data.html');
-      if (r.batchShape.join(',') !== '5,32,32,3' || r.labels.length !== 5) throw new Error(`unexpected batch: ${JSON.stringify(r)}`);
-      return `batch [${r.batchShape.join(', ')}], labels ${r.labels.join(' ')}`;
-    });
+    // Twice: a plain page (no SharedArrayBuffer: one thread) and a cross-origin-isolated one
+    // (COOP/COEP: tfjs picks its threaded build), as users serve both.
+    for (const isolated of [false, true]) {
+      const server = await serveStatic(dist, isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {});
+      const page = await browser.context.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      const result = async (file) => {
+        await page.goto(`${server.origin}/${file}`);
+        await page.waitForFunction(() => window.packCheck != null, null, { timeout: 120_000 });
+        const r = await page.evaluate(() => window.packCheck);
+        if (!r.ok) throw new Error(r.error);
+        if (pageErrors.length > 0) throw new Error(`page errors: ${pageErrors.join('; ')}`);
+        return r;
+      };
+      const how = isolated ? 'cross-origin-isolated page' : 'plain page';
+      await check(`Chromium, ${how}: a layers MLP trains on the Vite-built page`, async () => {
+        const r = await result('index.html');
+        const [first, last] = [r.losses[0], r.losses.at(-1)];
+        if (r.backend !== 'wasm' || !r.simd) throw new Error(`expected WASM with SIMD, got ${r.backend} simd ${r.simd}`);
+        if (!(last < 0.5 * first)) throw new Error(`loss did not fall by half in ${r.losses.length} steps: ${r.losses.map((l) => l.toFixed(3)).join(' ')}`);
+        if (r.leaked !== 0) throw new Error(`${r.leaked} tensors leaked over the steps`);
+        return `${r.losses.length} SGD steps, loss ${first.toFixed(3)} → ${last.toFixed(3)}, no tensors leaked`;
+      });
+      if (!isolated) {
+        await check('Chromium: the @backprop/data page batches records', async () => {
+          const r = await result('data.html');
+          if (r.batchShape.join(',') !== '5,32,32,3' || r.labels.length !== 5) throw new Error(`unexpected batch: ${JSON.stringify(r)}`);
+          return `batch [${r.batchShape.join(', ')}], labels ${r.labels.join(' ')}`;
+        });
+      }
+      await page.close();
+      await server.close();
+    }
   } catch (err) {
     failed++;
     console.error(`pack-check: FAIL Chromium could not run the pages: ${err.stack ?? err}`);
   } finally {
     await browser?.close();
-    await server.close();
   }
+}
+
+/** A static file server for `dir` on a free port, adding `headers` to every response. */
+async function serveStatic(dir, headers) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+  const server = http.createServer(async (req, res) => {
+    const file = path.join(dir, path.normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', ...headers });
+      res.end(body);
+    } catch {
+      res.writeHead(404, headers);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 /** apps/web's Chromium launcher (Debian's chromium, playwright-core), compiled from TypeScript by esbuild. */
