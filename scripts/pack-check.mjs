@@ -82,6 +82,29 @@ await check('@backprop/data installs and imports without tfjs', () => {
   return `node_modules: ${installed.join(', ')}; ${out.trim()} exports`;
 });
 
+await check('packed exports name only shipped files, with no source condition', () => {
+  let targets = 0;
+  for (const { pkg } of packages) {
+    const installed = path.join(app, 'node_modules', pkg.name);
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'));
+    const visit = (value, where) => {
+      if (typeof value === 'string') {
+        if (value.includes('*')) return; // patterns (e.g. ./*.wasm) are checked by their users
+        targets++;
+        if (!statSync(path.join(installed, value), { throwIfNoEntry: false })?.isFile()) throw new Error(`${pkg.name} ${where} → ${value}: not in the tarball`);
+        return;
+      }
+      for (const [key, next] of Object.entries(value)) {
+        if (key === 'source') throw new Error(`${pkg.name} ${where}: the packed exports keep the 'source' condition`);
+        visit(next, `${where} ${key}`);
+      }
+    };
+    visit(manifest.exports, 'exports');
+    if (manifest.engines?.node == null) throw new Error(`${pkg.name}: no engines.node`);
+  }
+  return `${targets} targets in ${packages.length} packages`;
+});
+
 for (const { pkg } of packages) {
   for (const subpath of Object.keys(pkg.publishConfig?.exports ?? pkg.exports)) {
     if (subpath.includes('*') || subpath.endsWith('.json')) continue;
@@ -140,7 +163,7 @@ for (const { dir, pkg } of packages) {
     const file = path.join(app, `readme-${pkg.name.split('/')[1]}.mjs`);
     writeFileSync(file, example);
     const out = run('node', [file], app, 120_000);
-    return out.trim().split('\n').pop();
+    return `${out.trim().split('\n').length} lines of output`;
   });
 }
 
