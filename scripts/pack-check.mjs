@@ -253,7 +253,8 @@ if (built) {
         await check('Chromium: the @backprop/data page batches records', async () => {
           const r = await result('data.html');
           if (r.batchShape.join(',') !== '5,32,32,3' || r.labels.length !== 5) throw new Error(`unexpected batch: ${JSON.stringify(r)}`);
-          return `batch [${r.batchShape.join(', ')}], labels ${r.labels.join(' ')}`;
+          if (r.badArchive !== 'DataFormatError') throw new Error(`loadCifar10 on 10 bytes: expected a DataFormatError, got ${r.badArchive}`);
+          return `batch [${r.batchShape.join(', ')}], labels ${r.labels.join(' ')}; loadCifar10 on 10 bytes → ${r.badArchive}`;
         });
       }
       await page.close();
