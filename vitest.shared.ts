@@ -4,7 +4,8 @@
 // tfjs ships a CommonJS Node bundle (`main`) that lacks gradients and chained ops, and an
 // ESM build (`module`) that has them. Mixing the two loads tfjs-core twice (two Tensor
 // classes, chained ops on only one), so every `@tensorflow/*` bare import is pinned to its
-// ESM entry and inlined: one tfjs-core, as in the tsup bundle and the Vite app.
+// ESM entry and inlined: one tfjs-core, as in the Vite app. (The packages' Node build uses the
+// CommonJS one and adds the gradients and chained ops itself: packages/tensor/tsup.config.ts.)
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';

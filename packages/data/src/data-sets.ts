@@ -1,7 +1,7 @@
 // The train / validation / test DataSets of a loaded data set, preprocessed as the original: the
 // normalisation is fitted on the whole training split (validation part included, as
 // cifar10_utils did) and applied to all three.
-import { Rng } from '@backprop/tensor';
+import { Rng } from '@backprop/random';
 import { DataSet, type DataSetOptions } from './dataset.js';
 import { fitNormalization, type Normalization, type NormalizationKind } from './normalization.js';
 import type { LabelledData } from './split.js';

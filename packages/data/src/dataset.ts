@@ -3,7 +3,7 @@
 // except that the set is also shuffled before the first epoch, so record order in the files never
 // matters. Pixels stay uint8 in memory (shared with the split, never copied); each batch is
 // converted to float32 and normalised on the way out.
-import { Rng } from '@backprop/tensor';
+import { Rng } from '@backprop/random';
 import type { Normalization } from './normalization.js';
 import type { Split } from './split.js';
 

@@ -7,22 +7,30 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 export type Target = tf.Tensor | ArrayLike<number>;
 
-export class CrossEntropyLoss {
-  constructor(readonly options: { reduction?: Reduction } = {}) {
+/** What `forward` returns: a scalar for 'mean' and 'sum', the per-sample losses [N] for 'none'. */
+export type LossOutput<R extends Reduction> = R extends 'none' ? tf.Tensor1D : tf.Scalar;
+
+/**
+ * `new CrossEntropyLoss()` (reduction 'mean', PyTorch's default) returns a `tf.Scalar`, so it
+ * can be the closure of `optimizer.step` / `tf.variableGrads` as it is; `{ reduction: 'none' }`
+ * types the result as the [N] per-sample losses.
+ */
+export class CrossEntropyLoss<R extends Reduction = 'mean'> {
+  constructor(readonly options: { reduction?: R } = {}) {
     const r = options.reduction ?? 'mean';
     if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new Error(`CrossEntropyLoss: reduction must be 'mean', 'sum' or 'none', got '${String(r)}'`);
   }
 
   /** Loss of `logits` [N, C] against `target`: class indices [N] or probabilities [N, C]. */
-  forward(logits: tf.Tensor, target: Target): tf.Tensor {
+  forward(logits: tf.Tensor, target: Target): LossOutput<R> {
     if (logits.rank !== 2) throw new Error(`CrossEntropyLoss.forward: logits must have shape [N, C], got ${shapeStr(logits.shape)}`);
     const [n, c] = logits.shape as [number, number];
     return tf.tidy(() => {
       const probs = targetProbabilities(target, n, c);
       const perSample = tf.neg(tf.sum(tf.mul(probs, tf.logSoftmax(logits)), 1));
-      const reduction = this.options.reduction ?? 'mean';
-      if (reduction === 'none') return perSample;
-      return reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample);
+      const reduction: Reduction = this.options.reduction ?? 'mean';
+      if (reduction === 'none') return perSample as LossOutput<R>;
+      return (reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample)) as LossOutput<R>;
     });
   }
 }

@@ -11,7 +11,7 @@ export { MaxPool2d } from './max-pool2d.js';
 export { Flatten } from './flatten.js';
 export { Sequential } from './sequential.js';
 export { PreActBlock } from './pre-act-block.js';
-export { CrossEntropyLoss, type Reduction, type Target } from './cross-entropy-loss.js';
+export { CrossEntropyLoss, type LossOutput, type Reduction, type Target } from './cross-entropy-loss.js';
 export { LayerNormAutograd } from './layer-norm-autograd.js';
 export { LayerNormManual, layerNormManual } from './layer-norm-manual.js';
 export { layerNormRows } from './layer-norm-checks.js';

@@ -1,5 +1,5 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { bundleDirWith } from './bundle-dir.js';
+import { defaultWasmPaths } from './default-wasm-paths.js';
 import { tf } from './tf.js';
 import { allowWasmThreads } from './wasm-thread-cap.js';
 import { Engine, engineFor, useEngine, type EngineInfo, type EngineMath } from './engine/engine.js';
@@ -27,8 +27,9 @@ export interface InitBackendOptions {
   threads?: number;
   /**
    * Where the `.wasm` binaries are served from: a prefix ending in '/' or a map from file name
-   * (`tfjs-backend-wasm-simd.wasm`, …) to URL. Bundlers pass `?url` imports here; Node finds the
-   * files itself.
+   * (`tfjs-backend-wasm-simd.wasm`, …) to URL. Not needed with a bundler that handles
+   * `new URL('./x.wasm', import.meta.url)` (Vite, webpack 5, …): the browser build points at the
+   * copies it ships (`@backprop/tensor/tfjs-backend-wasm-simd.wasm`, …). Node finds the files itself.
    */
   wasmPaths?: string | Record<string, string>;
   /**
@@ -70,11 +71,6 @@ let wasmPathsSet = false;
 /** The thread count asked of the first call that set WASM up (1 when none was asked). */
 let wasmThreads = 1;
 
-async function locateWasmFilesForNode(): Promise<void> {
-  const dir = await bundleDirWith('tfjs-backend-wasm-simd.wasm');
-  if (dir != null) setWasmPaths(dir); // else tfjs finds its own
-}
-
 /**
  * Selects and initialises the backend. Call once before any tensor work; calling again with
  * the same options is cheap. The thread count is fixed by the first call that starts WASM.
@@ -92,8 +88,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     throw new Error(`initBackend: WASM already started with ${wasmThreads} thread(s); options.threads (${options.threads}) must be given on the first call`);
   }
   if (backend === 'wasm' && !wasmPathsSet) {
-    if (options.wasmPaths != null) setWasmPaths(options.wasmPaths as string);
-    else if (isNode) await locateWasmFilesForNode();
+    const wasmPaths = options.wasmPaths ?? defaultWasmPaths();
+    if (wasmPaths != null) setWasmPaths(wasmPaths as string);
     if (options.threads != null) {
       if (isNode && options.threads > 1 && tf.findBackend('wasm') != null) {
         throw new Error('initBackend: options.threads > 1 must come before any WASM tensor work (the one-thread backend already started)');
@@ -110,7 +106,14 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   if (tf.getBackend() !== backend) {
     const ok = await tf.setBackend(backend);
-    if (!ok) throw new Error(`initBackend: the '${backend}' backend failed to initialise`);
+    if (!ok) {
+      // In a browser the usual cause is a .wasm file the page cannot fetch (tfjs logs the URL).
+      const hint =
+        backend === 'wasm' && !isNode
+          ? '; check that the .wasm binaries are served (a dev server that pre-bundles dependencies, such as Vite\'s, needs options.wasmPaths: see the @backprop/tensor README)'
+          : '';
+      throw new Error(`initBackend: the '${backend}' backend failed to initialise${hint}`);
+    }
   }
   await tf.ready();
   if (backend === 'cpu') return { backend, simd: false, threads: 1, engine: null };

@@ -6,7 +6,7 @@
 //   - the worker script (tfjs ships it as a string) is written to a temporary folder, because
 //     `new Worker(path)` needs a file; the folder is removed once the pool has started;
 //   - each worker loads the main script (`importScripts`, a read + eval) from the untouched
-//     `wasm-out/tfjs-backend-wasm-threaded-simd.js`, copied beside the tsup bundle at build time.
+//     `wasm-out/tfjs-backend-wasm-threaded-simd.js` in the installed tfjs-backend-wasm package.
 //     Not `factory.toString()` as tfjs does in browsers: bundlers rewrite its `require` calls.
 // The resulting module is wrapped in tfjs's own BackendWasm and registered as 'wasm', so every
 // kernel (tfjs's and Backprop's) runs on it unchanged.
@@ -16,12 +16,9 @@
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as threadedFactoryImport from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import { wasmWorkerContents } from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js';
-import { bundleDirWith } from './bundle-dir.js';
 import { tf } from './tf.js';
 
 const MAIN_SCRIPT = 'tfjs-backend-wasm-threaded-simd.js';
-/** The name the tsup build gives its copy of MAIN_SCRIPT (`.cjs`: the package is ESM). */
-export const BUNDLED_MAIN_SCRIPT = 'tfjs-backend-wasm-threaded-simd.cjs';
 const BINARY = 'tfjs-backend-wasm-threaded-simd.wasm';
 
 interface EmscriptenWorker {
@@ -43,11 +40,9 @@ type ThreadedFactory = (config: {
 const threadedFactory = ((threadedFactoryImport as unknown as { default?: ThreadedFactory }).default ??
   threadedFactoryImport) as unknown as ThreadedFactory;
 
-/** Where the main script and the threaded binary are: beside the bundle, or in the tfjs package. */
+/** Where the main script and the threaded binary are: in the tfjs-backend-wasm package (a peer dependency). */
 async function locateFiles(): Promise<{ mainScript: string; binary: string }> {
   const path = await import('node:path');
-  const dir = await bundleDirWith(BUNDLED_MAIN_SCRIPT, BINARY);
-  if (dir != null) return { mainScript: path.join(dir, BUNDLED_MAIN_SCRIPT), binary: path.join(dir, BINARY) };
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   const wasmOut = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');

@@ -22,13 +22,16 @@ interface PoolWorker {
 export type EngineFunction = (...args: number[]) => void;
 
 export class ThreadPool {
-  private readonly control: SharedArrayBuffer;
+  private readonly control: SharedArrayBuffer | ArrayBuffer;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private workers: PoolWorker[] = [];
 
   private constructor(readonly threads: number, private readonly fns: EngineFunction[]) {
-    this.control = new SharedArrayBuffer((ARGS_BASE + threads * MAX_ARGS) * 8);
+    // One thread never hands work over, so it needs no shared block: a page that is not
+    // cross-origin isolated has no SharedArrayBuffer at all, and must still get the engine.
+    const bytes = (ARGS_BASE + threads * MAX_ARGS) * 8;
+    this.control = threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
     this.i32 = new Int32Array(this.control);
     this.f64 = new Float64Array(this.control);
   }
