@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Plants six known gradient/optimizer bugs one at a time (in the working tree, restored after each),
+# Plants the six known gradient/optimizer bugs of issue 16 (plus the conv one again on the Winograd
+# path, which 3×3 stride-1 convs take since the engine) one at a time (in the working tree, restored after each),
 # runs the tests that should catch each — the module's own package tests and the trainer-level tests
 # (packages/train: preset-steps.test.ts, trainer.test.ts, node/run-training.test.ts) — and prints caught/missed per level.
 # Not part of `pnpm test` (several minutes). Usage: bash scripts/mutation-check.sh [bug number…]
@@ -14,6 +15,7 @@ BUGS=(
   "flipped LayerNorm backward sign|packages/manual/src/layer-norm-functions.ts|s/const dx = ops\.mul\((.*), invStd\);/const dx = ops.neg(ops.mul(\1, invStd));/|@backprop/manual|src/layer-norm.test.ts src/grad-check.test.ts src/torch-fixtures.test.ts"
   "flipped BatchNorm backward sign|packages/layers/src/batch-norm.ts|s/const dx = tf\.mul\((.*), k\);/const dx = tf.neg(tf.mul(\1, k));/|@backprop/layers|src/batch-norm.test.ts src/torch-parity.test.ts"
   "unflipped conv input-gradient filter|packages/tensor/src/kernels/conv2d-backprop-input.ts|s/\(taps - 1 - t\) \* block\)/t * block)/|@backprop/tensor|src/kernels/kernels.test.ts"
+  "unflipped conv input-gradient filter, Winograd path (3×3 stride-1 'same' convs: the cnn preset's blocks)|packages/tensor/src/kernels/winograd.ts|s/transformedFilter\(engine, backend, filter, variant, true\)/transformedFilter(engine, backend, filter, variant, false)/|@backprop/tensor|src/kernels/winograd.test.ts"
   "SGD sign (manual SGD)|packages/manual/src/sgd.ts|s/ops\.sub\(param, ops\.mul\(grad, this\.lr\)\)/ops.add(param, ops.mul(grad, this.lr))/|@backprop/manual|src/modules.test.ts src/mlp.test.ts"
   "Adam m/v swapped on load|packages/layers/src/optimizer-state.ts|s/const slotKeys = o\.slots\.flatMap/const slotKeys = [...o.slots].reverse().flatMap/|@backprop/layers|src/optimizer-state.test.ts src/optim.test.ts"
 )

@@ -47,11 +47,13 @@ export function summaryMarkdown(s: SummaryInput): string {
       ? 'completed'
       : s.reason === 'stopped'
         ? `stopped at step ${s.step} (resume with --resume)`
-        : s.reason === 'diverged' && s.metrics.diverged != null
+        : s.reason === 'diverged' && s.metrics.diverged
           ? divergedStatus(s.metrics.diverged, s.lastCheckpointStep)
-          : s.reason === 'saving'
-            ? `saving the checkpoint of step ${s.step}. If the run is no longer running, it was killed while saving: checkpoint.safetensors, model.safetensors and the curves may be from step ${s.step} or from the step before (each file names its step); --resume continues from the checkpoint and rewrites the others`
-            : `running (step ${s.step})`;
+          : s.reason === 'diverged'
+            ? `diverged at step ${s.step}`
+            : s.reason === 'saving'
+              ? `saving the checkpoint of step ${s.step}. If the run is no longer running, it was killed while saving: checkpoint.safetensors, model.safetensors and the curves may be from step ${s.step} or from the step before (each file names its step); --resume continues from the checkpoint and rewrites the others`
+              : `running (step ${s.step})`;
   const lines = [
     `# Run: ${s.config.preset}`,
     '',
