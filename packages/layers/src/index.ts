@@ -18,9 +18,24 @@ export { layerNormRows } from './layer-norm-checks.js';
 export { gradCheckAll } from './grad-check-all.js';
 export { MLP, type MLPOptions, type Activation } from './mlp.js';
 export { ConvNet, type ConvNetOptions } from './convnet.js';
-export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions, type Params } from './optim.js';
-export type { OptimizerStateDict } from './optimizer-state.js';
+export { Optimizer, type Params, type ParamSource, type ParamGroup, type ParamGroupSpec, type OptimizerStateDict } from './optimizer.js';
+export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
+export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
+export { encodeOptimizerState, decodeOptimizerState, optimizerStateTensors, optimizerStateFromTensors, OPTIMIZER_STATE_FORMAT } from './optimizer-state.js';
+export {
+  LRScheduler,
+  StepLR,
+  CosineAnnealingLR,
+  LinearLR,
+  OneCycleLR,
+  type LRSchedulerState,
+  type StepLROptions,
+  type CosineAnnealingLROptions,
+  type LinearLROptions,
+  type OneCycleLROptions,
+} from './lr-scheduler.js';
 export { namedGradients, type NamedGradients } from './gradients.js';
+export { clipGradNorm } from './clip-grad.js';
 export { trainStep, type Criterion } from './train-step.js';
 export {
   encodeSafetensors,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm1d } from './batch-norm.js';
 import { ConvNet } from './convnet.js';
 import { CrossEntropyLoss } from './cross-entropy-loss.js';
-import { Adam } from './optim.js';
+import { Adam } from './adam.js';
 import { trainStep } from './train-step.js';
 import { LayerNormManual } from './layer-norm-manual.js';
 import { MLP } from './mlp.js';
