@@ -1,17 +1,17 @@
 // torch.nn.Conv2d on NHWC activations. The weight lives in tfjs's [kh, kw, in, out] layout (what
 // tf.conv2d takes, no transpose per step) and is saved and loaded as PyTorch's [out, in, kh, kw].
-import { type Rng, tf } from '@backprop/tensor';
+import { tf } from '@backprop/tensor';
 import { expectRank, pair, positiveInt, shapeStr } from './errors.js';
-import { defaultRng, kaimingUniformValues, variableFrom } from './init.js';
+import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { fromTorchLayout } from './torch-layout.js';
 
-export interface Conv2dOptions {
+/** `seed` or `rng` (InitOptions); neither: the global generator (`manualSeed`). */
+export interface Conv2dOptions extends InitOptions {
   stride?: number | [number, number];
   /** Zero padding on each side (PyTorch's integer `padding`). */
   padding?: number | [number, number];
   bias?: boolean;
-  rng?: Rng;
 }
 
 export class Conv2d extends Module {
@@ -26,9 +26,10 @@ export class Conv2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: number | [number, number],
-    { stride = 1, padding = 0, bias = true, rng = defaultRng() }: Conv2dOptions = {},
+    { stride = 1, padding = 0, bias = true, ...init }: Conv2dOptions = {},
   ) {
     super();
+    const rng = rngFrom('Conv2d', init, defaultRng);
     positiveInt(inChannels, 'Conv2d', 'inChannels');
     positiveInt(outChannels, 'Conv2d', 'outChannels');
     this.kernelSize = pair(kernelSize, 'Conv2d', 'kernelSize');

@@ -1,7 +1,7 @@
 // @backprop/layers: PyTorch-style modules on tfjs autograd, LayerNorm three ways, the reference
 // models, optimizers and safetensors state with PyTorch names and layouts.
 export { Module, type StateEntry, type TorchLayout } from './module.js';
-export { manualSeed, defaultRng, kaimingUniformValues } from './init.js';
+export { manualSeed, defaultRng, kaimingUniformValues, type InitOptions } from './init.js';
 export { toTorchLayout, fromTorchLayout, torchShape } from './torch-layout.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';

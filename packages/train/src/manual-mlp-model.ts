@@ -27,14 +27,14 @@ export class ManualMlpModel implements TrainableModel {
   constructor(readonly options: ManualMlpOptions) {
     const { nInputs, hiddenUnits, nClasses, activation, learningRate, seed } = options;
     this.mlp = new MLP(nInputs, hiddenUnits, nClasses, { activation, seed });
-    this.sgd = new SGD(this.mlp.parameters(), learningRate);
+    this.sgd = new SGD(this.mlp.parameters(), { lr: learningRate });
     this.description = `manual MLP ${[nInputs, ...hiddenUnits, nClasses].join('-')} (${activation}), hand-derived backward, SGD lr ${learningRate}`;
   }
 
   trainStep(batch: Batch): number {
     const { x, y } = toTensors(batch, { oneHot: true });
     try {
-      return trainStep(this.mlp, this.loss, this.sgd, x, y);
+      return trainStep(this.mlp, this.loss, x, y, this.sgd);
     } finally {
       tf.dispose([x, y]);
     }
