@@ -5,6 +5,7 @@ import { expectRank, pair, positiveInt, shapeStr } from './errors.js';
 import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { fromTorchLayout } from './torch-layout.js';
+import { pyTuple } from './repr.js';
 
 /** `seed` or `rng` (InitOptions); neither: the global generator (`manualSeed`). */
 export interface Conv2dOptions extends InitOptions {
@@ -48,6 +49,12 @@ export class Conv2d extends Module {
   private padArg(): number | [[number, number], [number, number], [number, number], [number, number]] {
     const [ph, pw] = this.padding;
     return ph === pw ? ph : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  }
+
+  override extraRepr(): string {
+    const pad = this.padding[0] === 0 && this.padding[1] === 0 ? '' : `, padding=${pyTuple(this.padding)}`;
+    const bias = this.bias == null ? ', bias=False' : '';
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}${pad}${bias}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -46,3 +46,5 @@ export {
   type SafetensorsFile,
 } from './safetensors.js';
 export { stateDict, loadStateDict, saveState, loadState, type LoadStateOptions, type LoadStateResult } from './state.js';
+export { Dropout } from './dropout.js';
+export { summary, type ModelSummary, type SummaryRow } from './summary.js';

@@ -3,6 +3,7 @@ import { tf } from '@backprop/tensor';
 import { expectLastDim, expectRank, positiveInt } from './errors.js';
 import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
+import { pyBool } from './repr.js';
 
 /** `seed` or `rng` (InitOptions); neither: the global generator (`manualSeed`). */
 export interface LinearOptions extends InitOptions {
@@ -25,6 +26,10 @@ export class Linear extends Module {
     // Same draw order as PyTorch's reset_parameters: weight, then bias.
     this.weight = this.registerParameter('weight', variableFrom(kaimingUniformValues(outFeatures * inFeatures, inFeatures, rng), [outFeatures, inFeatures]));
     this.bias = bias ? this.registerParameter('bias', variableFrom(kaimingUniformValues(outFeatures, inFeatures, rng), [outFeatures])) : null;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias != null)}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {
