@@ -45,6 +45,7 @@ export {
   type SafetensorsTensor,
   type SafetensorsFile,
 } from './safetensors.js';
-export { stateDict, loadStateDict, saveState, loadState, type LoadStateOptions, type LoadStateResult } from './state.js';
+export { stateDict, loadStateDict, saveState, loadState, castState, type LoadStateOptions, type LoadStateResult, type SaveStateOptions } from './state.js';
+export { toFloat16Bits, fromFloat16Bits, toBFloat16Bits, fromBFloat16Bits, halfToFloat32, float32ToHalf } from './half-float.js';
 export { Dropout } from './dropout.js';
 export { summary, type ModelSummary, type SummaryRow } from './summary.js';
