@@ -84,7 +84,7 @@ describe('Adam / AdamW', () => {
   it('rejects unknown and unsupported options, naming them', () => {
     const w = tf.variable(tf.zeros([1]));
     expect(() => new Adam([w], { betas: [0.9, 1] })).toThrow('Adam: betas[1] must be a number in [0, 1), got 1');
-    expect(() => new Adam([w], { momentum: 0.9 } as never)).toThrow("Adam: unknown option 'momentum'; known options: lr, betas, eps, weight_decay, amsgrad, maximize, fused");
+    expect(() => new Adam([w], { momentum: 0.9 } as never)).toThrow("Adam: unknown option 'momentum'; known options: lr, betas, eps, weight_decay, amsgrad, maximize, fused, decoupled_weight_decay");
     expect(() => new AdamW([w], { weightDecay: 0.1 } as never)).toThrow("AdamW: unknown option 'weightDecay' (PyTorch's name is 'weight_decay')");
     expect(() => new Adam([w], { amsgrad: true })).toThrow('Adam: amsgrad = true is not supported (supported: false)');
     expect(() => new Adam([w], { eps: -1 })).toThrow('Adam: eps must be a finite number ≥ 0, got -1');

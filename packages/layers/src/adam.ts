@@ -24,6 +24,8 @@ export interface AdamHyper {
   maximize: boolean;
   /** null (default): the fused kernel where available; true: require it; false: tfjs ops. */
   fused: boolean | null;
+  /** AdamW's rule (PyTorch ≥ 2.6 spells AdamW as Adam with this flag): false for Adam, true for AdamW. */
+  decoupled_weight_decay: boolean;
 }
 
 export type AdamOptions = Partial<AdamHyper>;
@@ -41,17 +43,17 @@ const ADAM_CHECKS: Record<keyof AdamHyper, OptionCheck> = {
   amsgrad: only(false),
   maximize: bool,
   fused: fusedCheck,
+  decoupled_weight_decay: bool,
 };
 
 abstract class AdamBase extends Optimizer<AdamHyper> {
   protected readonly checks = ADAM_CHECKS;
   protected readonly stateKeys = { step: 'step', exp_avg: 'tensor', exp_avg_sq: 'tensor' } as const;
-  /** AdamW: weight decay shrinks the parameter instead of adding to the gradient. */
-  protected abstract readonly decoupled: boolean;
-
-  protected constructor(params: Params<AdamHyper>, options: AdamOptions, defaultWeightDecay: number, op: string) {
+  /** torch < 2.6 writes no decoupled_weight_decay: the class (Adam or AdamW) decides. */
+  protected override readonly optionalGroupKeys = ['decoupled_weight_decay'];
+  protected constructor(params: Params<AdamHyper>, options: AdamOptions, defaultWeightDecay: number, decoupled: boolean, op: string) {
     if (options == null || typeof options !== 'object') throw new Error(`${op}: options must be an object { lr?, betas?, eps?, weight_decay? }, got ${String(options)}`);
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: defaultWeightDecay, amsgrad: false, maximize: false, fused: null, ...definedOnly(options) }, op);
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: defaultWeightDecay, amsgrad: false, maximize: false, fused: null, decoupled_weight_decay: decoupled, ...definedOnly(options) }, op);
   }
 
   protected override checkGroup(g: ParamGroup<AdamHyper>): void {
@@ -83,7 +85,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     let d = g.maximize ? tf.neg(grad) : grad;
     let param: tf.Tensor = p;
     if (g.weight_decay !== 0) {
-      if (this.decoupled) param = tf.mul(p, 1 - g.lr * g.weight_decay);
+      if (g.decoupled_weight_decay) param = tf.mul(p, 1 - g.lr * g.weight_decay);
       else d = tf.add(d, tf.mul(p, g.weight_decay));
     }
     const attrs = { beta1, beta2, oneMinusAccBeta1: 1 - beta1 ** step, oneMinusAccBeta2: 1 - beta2 ** step, eps: g.eps, lr: g.lr };
@@ -107,10 +109,9 @@ function adamOps(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, a: { be
 /** torch.optim.Adam: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (L2, added to the gradient). */
 export class Adam extends AdamBase {
   protected readonly op = 'Adam';
-  protected readonly decoupled = false;
 
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
-    super(params, options, 0, 'Adam');
+    super(params, options, 0, false, 'Adam');
     this.validate(options);
   }
 }
@@ -118,10 +119,9 @@ export class Adam extends AdamBase {
 /** torch.optim.AdamW: Adam with decoupled weight decay, default weight_decay 1e-2. */
 export class AdamW extends AdamBase {
   protected readonly op = 'AdamW';
-  protected readonly decoupled = true;
 
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
-    super(params, options, 1e-2, 'AdamW');
+    super(params, options, 1e-2, true, 'AdamW');
     this.validate(options);
   }
 }

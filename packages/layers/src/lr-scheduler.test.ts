@@ -87,4 +87,18 @@ describe('LR schedulers: the rates torch.optim.lr_scheduler gives', () => {
     one.step();
     expect(() => one.step()).toThrow('OneCycleLR.step: tried to step 4 times; total_steps is 2');
   });
+
+  it('resumes: the optimizer state (with initial_lr) and the scheduler state give the rates of an uninterrupted run', () => {
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    const sched = new CosineAnnealingLR(opt, { T_max: 12, eta_min: 0.001 });
+    for (let i = 0; i < 5; i++) sched.step();
+    const [optState, schedState] = [opt.stateDict(), sched.stateDict()];
+    const expected = Array.from({ length: 10 }, () => (sched.step(), opt.lr));
+
+    const opt2 = new SGD([w], { lr: 0.5 });
+    opt2.loadStateDict(optState);
+    const sched2 = new CosineAnnealingLR(opt2, { T_max: 12, eta_min: 0.001 });
+    sched2.loadStateDict(schedState);
+    expect(Array.from({ length: 10 }, () => (sched2.step(), opt2.lr))).toEqual(expected);
+  });
 });

@@ -69,7 +69,7 @@ describe('Optimizer.stateDict / loadStateDict', () => {
     const adam = new AdamW(net, { lr: 0.01 });
     expect(adam.stateDict()).toEqual({
       state: new Map(),
-      param_groups: [{ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false, params: [0, 1, 2, 3] }],
+      param_groups: [{ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false, decoupled_weight_decay: true, params: [0, 1, 2, 3] }],
     });
     const x = seededTensor([2, 3, 3, 2], 4);
     trainStep(net, ce, x, [0, 1], adam);

@@ -317,6 +317,9 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
     return { state, param_groups };
   }
 
+  /** Hyperparameters an older PyTorch's state may lack (then this optimizer's own value stays). */
+  protected readonly optionalGroupKeys: readonly string[] = [];
+
   /** Keys torch.optim writes in each group that do not change the math here (foreach, …), at PyTorch's defaults. */
   protected torchGroupExtras(): Record<string, unknown> {
     return {};
@@ -351,7 +354,9 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
       }
       const checked = checkOptions<H>(`${op} param_groups[${g}]`, known, this.checks);
       for (const k of Object.keys(this.checks)) {
-        if (!(k in checked) && !(IMPLEMENTATION_KEYS as readonly string[]).includes(k)) throw new Error(`${op}: param_groups[${g}] lacks '${k}'`);
+        if (!(k in checked) && !(IMPLEMENTATION_KEYS as readonly string[]).includes(k) && !this.optionalGroupKeys.includes(k)) {
+          throw new Error(`${op}: param_groups[${g}] lacks '${k}'`);
+        }
       }
       const group = { ...ours, ...checked, ...scheduler } as ParamGroup<H>;
       this.checkGroup(group);
