@@ -113,7 +113,7 @@ describe('gradient checks at any seed: the causes of the old failures, and their
     expect(moved!.maxRelError).toBeLessThan(1e-9);
   });
 
-  it('an MLP with zero biases puts a sample whose ReLUs are all off exactly on the next kink: linear1.bias fails with 1.00', () => {
+  it('an MLP with zero biases puts a sample whose ReLUs are all off exactly on the next kink: layers.2.bias fails with 1.00', () => {
     // Weights that switch every first-layer unit off for sample 0 (x·Wᵀ < 0), on for sample 1.
     const model = new MLP<F64Tensor>(2, [2, 2], 2, { ops: f64Ops, std: 0.5, activation: 'relu', seed: 3 });
     model.linears[0]!.params.weight.data.set([1, 1, 1, 2]);
@@ -121,7 +121,7 @@ describe('gradient checks at any seed: the causes of the old failures, and their
     const x = new F64Tensor(Float64Array.of(-1, -1, 1, 0.5), [2, 2]);
     const targets = oneHotF64(new Rng(1), 2, 2);
     const reports = checkGradients(mlpDifferentiable(model, new CrossEntropy<F64Tensor>({ ops: f64Ops }), x, targets), { tolerance: 1e-5 });
-    const bias1 = reports.find((r) => r.name === 'linear1.bias')!;
+    const bias1 = reports.find((r) => r.name === 'layers.2.bias')!;
     expect(bias1.pass).toBe(false);
     expect(bias1.maxRelError).toBeGreaterThan(0.1);
     // Non-zero biases move the pre-activations off 0, and the same network passes.
