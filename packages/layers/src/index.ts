@@ -21,7 +21,7 @@ export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { Optimizer, type Params, type ParamSource, type ParamGroup, type ParamGroupSpec, type OptimizerStateDict } from './optimizer.js';
 export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
-export { encodeOptimizerState, decodeOptimizerState, optimizerStateTensors, optimizerStateFromTensors, OPTIMIZER_STATE_FORMAT } from './optimizer-state.js';
+export { encodeOptimizerState, decodeOptimizerState, optimizerStateTensors, optimizerStateFromTensors, optimizerStateFromLegacy, OPTIMIZER_STATE_FORMAT } from './optimizer-state.js';
 export {
   LRScheduler,
   StepLR,

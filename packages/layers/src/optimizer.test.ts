@@ -13,7 +13,9 @@ import { namedGradients } from './gradients.js';
 import { Linear } from './linear.js';
 import { MLP } from './mlp.js';
 import type { Optimizer, OptimizerStateDict } from './optimizer.js';
-import { decodeOptimizerState, encodeOptimizerState, optimizerStateFromTensors, optimizerStateTensors } from './optimizer-state.js';
+import { decodeOptimizerState, encodeOptimizerState, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors } from './optimizer-state.js';
+import type { SafetensorsTensor } from './safetensors.js';
+import { fromTorchLayout } from './torch-layout.js';
 import { Sequential } from './sequential.js';
 import { SGD } from './sgd.js';
 import { loadStateDict, stateDict } from './state.js';
@@ -148,8 +150,44 @@ describe('Optimizer.stateDict / loadStateDict', () => {
 
     it('a file that is not an optimizer state, or one from before this format', () => {
       expect(() => decodeOptimizerState(encodeOptimizerState({ state: new Map(), param_groups: [] }).map((b, i) => b))).not.toThrow();
-      expect(() => optimizerStateFromTensors(new Map([['iterations', { dtype: 'I32', shape: [], data: Int32Array.of(3) }]]))).toThrow(/unexpected tensor 'iterations'.*before torch.optim’s format/);
+      expect(() => optimizerStateFromTensors(new Map([['iterations', { dtype: 'I32', shape: [], data: Int32Array.of(3) }]]))).toThrow(/unexpected tensor 'iterations'.*before torch.optim’s format: read it with optimizerStateFromLegacy/);
     });
+  });
+});
+
+describe('optimizerStateFromLegacy (checkpoints from before torch.optim format)', () => {
+  it('reads iterations, <name>/m, /v (this library’s layout) into an Adam that continues exactly as the uninterrupted new-format one', () => {
+    const make = () => new Sequential(new Conv2d(2, 3, 3, { seed: 4 }), new ReLU(), new Flatten(), new Linear(3, 2, { seed: 5 }));
+    const x = seededTensor([2, 3, 3, 2], 4);
+    const [a, b] = [make(), make()];
+    const [optA, optB] = [new Adam(a, { lr: 0.01 }), new Adam(b, { lr: 0.01 })];
+    for (let i = 0; i < 3; i++) trainStep(a, ce, x, [0, 1], optA);
+    // The old format: iterations, then per parameter name its moments in the stored (HWIO) layout.
+    const entries = a.stateEntries().filter((e) => e.kind === 'parameter');
+    const legacy = new Map<string, SafetensorsTensor>([['iterations', { dtype: 'I32', shape: [], data: Int32Array.of(3) }]]);
+    const sd = optA.stateDict();
+    entries.forEach((e, i) => {
+      for (const [key, slot] of [['exp_avg', 'm'], ['exp_avg_sq', 'v']] as const) {
+        const t = sd.state.get(i)![key]!;
+        const stored = tf.tidy(() => fromTorchLayout(tf.tensor(t.data as Float32Array, t.shape), e.layout));
+        legacy.set(`${e.name}/${slot}`, { dtype: 'F32', shape: stored.shape.slice(), data: Float32Array.from(stored.dataSync() as Float32Array) });
+        stored.dispose();
+      }
+    });
+    legacy.set('adam.acc_beta1', { dtype: 'F32', shape: [], data: Float32Array.of(0.9 ** 3) });
+    legacy.set('adam.acc_beta2', { dtype: 'F32', shape: [], data: Float32Array.of(0.999 ** 3) });
+    loadStateDict(b, stateDict(a));
+    const params = entries.map((e) => ({ name: e.name, layout: e.layout, shape: e.variable.shape }));
+    optB.loadStateDict({ state: optimizerStateFromLegacy(legacy, params)!, param_groups: optB.stateDict().param_groups });
+    expect(optimizerStateTensors(optB.stateDict())).toEqual(optimizerStateTensors(sd));
+    trainStep(a, ce, x, [0, 1], optA);
+    trainStep(b, ce, x, [0, 1], optB);
+    const [wa, wb] = [stateDict(a), stateDict(b)];
+    for (const [name, t] of wa) expect(Array.from(wb.get(name)!.data as Float32Array)).toEqual(Array.from(t.data as Float32Array));
+    expect(optimizerStateFromLegacy(new Map(), params)).toBeNull();
+    expect(() => optimizerStateFromLegacy(new Map([...legacy, ['x/w', legacy.get('iterations')!]]), params)).toThrow("optimizerStateFromLegacy: unexpected tensor 'x/w'");
+    x.dispose();
+    for (const m of [a, b]) m.dispose();
   });
 });
 

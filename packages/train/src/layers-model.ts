@@ -1,7 +1,7 @@
 // Adapter: any @backprop/layers Module (the autograd MLP, the ConvNet) with a layers optimizer and
 // CrossEntropyLoss on logits, as a TrainableModel.
 import type { Batch } from '@backprop/data';
-import { CrossEntropyLoss, loadStateDict, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
+import { CrossEntropyLoss, loadStateDict, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
 import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
@@ -94,7 +94,10 @@ export class LayersModel implements TrainableModel {
   /** Restores `optimizerState()`; an empty map (no optimizer state saved) leaves the optimizer as it is. */
   async loadOptimizerState(tensors: TensorMap): Promise<void> {
     if (tensors.size === 0) return;
-    const state = optimizerStateFromTensors(tensors, 'LayersModel.loadOptimizerState');
+    // Checkpoints of run folders from before torch.optim's format are read too (see optimizerStateFromLegacy).
+    const entries = this.module.stateEntries().filter((e) => e.kind === 'parameter');
+    const legacy = optimizerStateFromLegacy(tensors, entries.map((e) => ({ name: e.name, layout: e.layout, shape: e.variable.shape })), 'LayersModel.loadOptimizerState');
+    const state = legacy ?? optimizerStateFromTensors(tensors, 'LayersModel.loadOptimizerState');
     const { param_groups } = this.optimizer.stateDict();
     this.optimizer.loadStateDict({ state, param_groups });
   }
