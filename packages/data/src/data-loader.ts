@@ -1,7 +1,7 @@
 // torch.utils.data.DataLoader over a DataSet: `for (const batch of loader)` walks one epoch;
 // each new iteration is a new epoch with a new (seeded) order when `shuffle` is on, and the
 // transforms (transforms.ts) run on every batch with the loader's generator. Plain arrays only.
-import { Rng } from '@backprop/tensor';
+import { Rng } from '@backprop/random';
 import type { Batch, DataSet } from './dataset.js';
 import type { Transform } from './transforms.js';
 

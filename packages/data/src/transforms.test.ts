@@ -1,4 +1,4 @@
-import { Rng } from '@backprop/tensor';
+import { Rng } from '@backprop/random';
 import { describe, expect, it } from 'vitest';
 import type { Batch, Layout } from './dataset.js';
 import { compose, normalize, randomCrop, randomHorizontalFlip } from './transforms.js';

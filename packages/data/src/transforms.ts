@@ -6,7 +6,7 @@
 // As in torchvision, the crop pads with zeros, so put it before Normalize on raw pixels
 // (a DataSet without normalization gives 0–255 values; Normalize's mean and std are in the
 // batch's units: for 0–255 pixels, 255 × torchvision's 0–1 figures).
-import type { Rng } from '@backprop/tensor';
+import type { Rng } from '@backprop/random';
 import type { Batch, Layout } from './dataset.js';
 
 /** What a transform knows about the batch beyond its values. */
