@@ -17,7 +17,7 @@ BUGS=(
   "unflipped conv input-gradient filter|packages/tensor/src/kernels/conv2d-backprop-input.ts|s/\(taps - 1 - t\) \* block\)/t * block)/|@backprop/tensor|src/kernels/kernels.test.ts"
   "unflipped conv input-gradient filter, Winograd path (3×3 stride-1 'same' convs: the cnn preset's blocks)|packages/tensor/src/kernels/winograd.ts|s/transformedFilter\(engine, backend, filter, variant, true\)/transformedFilter(engine, backend, filter, variant, false)/|@backprop/tensor|src/kernels/winograd.test.ts"
   "SGD sign (manual SGD)|packages/manual/src/sgd.ts|s/ops\.sub\(param, ops\.mul\(grad, this\.lr\)\)/ops.add(param, ops.mul(grad, this.lr))/|@backprop/manual|src/modules.test.ts src/mlp.test.ts"
-  "Adam m/v swapped on load|packages/layers/src/optimizer-state.ts|s/const slotKeys = o\.slots\.flatMap/const slotKeys = [...o.slots].reverse().flatMap/|@backprop/layers|src/optimizer-state.test.ts src/optim.test.ts"
+  "Adam m/v swapped on load|packages/layers/src/optimizer-state.ts|s/entry\[m\[2\]!\] = t;/entry[({ exp_avg: 'exp_avg_sq', exp_avg_sq: 'exp_avg' } as Record<string, string>)[m[2]!] ?? m[2]!] = t;/|@backprop/layers|src/optimizer.test.ts src/optim-torch.test.ts"
 )
 
 run_tests() { # package, files… → prints failing test names, returns 0 if all passed

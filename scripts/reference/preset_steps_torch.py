@@ -51,22 +51,20 @@ class LayersMLP(nn.Module):
 
 
 class ManualMLP(nn.Module):
-    """@backprop/manual's MLP: linear<i> per layer, the activation between (its names: linear0.weight, …)."""
+    """@backprop/manual's MLP: Linear, activation, …, Linear in one Sequential (its names: layers.0.weight, layers.2.weight, …)."""
 
     def __init__(self, n_inputs, hidden, n_classes, activation):
         super().__init__()
         sizes = [n_inputs, *hidden, n_classes]
+        layers = []
         for i in range(len(sizes) - 1):
-            setattr(self, f'linear{i}', nn.Linear(sizes[i], sizes[i + 1]))
-        self.n = len(sizes) - 1
-        self.act = ACTIVATIONS[activation]()
+            layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+            if i + 2 < len(sizes):
+                layers.append(ACTIVATIONS[activation]())
+        self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
-        for i in range(self.n):
-            x = getattr(self, f'linear{i}')(x)
-            if i + 1 < self.n:
-                x = self.act(x)
-        return x
+        return self.layers(x)
 
 
 def build(config, state, n_inputs, n_channels, n_classes):

@@ -99,7 +99,7 @@ describe('the web app in Chromium', () => {
     expect(right).toBeGreaterThan(4); // chance level is 4 of 40
     const confusionTotal = await page.$$eval('#confusion td', (tds) => tds.reduce((s, td) => s + Number(td.textContent), 0));
     expect(confusionTotal).toBe(10_000);
-    expect(await dataset('#weights', 'name')).toBe('linear0.weight');
+    expect(await dataset('#weights', 'name')).toBe('layers.0.weight');
     expect(await page.$$eval('#weights canvas', (c) => c.length)).toBe(100);
     await page.screenshot({ path: path.join(outDir, 'train-mlp-manual.png'), fullPage: true });
     await page.locator('.views').screenshot({ path: path.join(outDir, 'views.png') });
@@ -115,8 +115,8 @@ describe('the web app in Chromium', () => {
     const bytes = readFileSync((await modelDownload.path())!);
     const headerLength = Number(bytes.readBigUInt64LE(0));
     const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
-    expect(header['linear0.weight']).toMatchObject({ dtype: 'F32', shape: [100, 3072] });
-    expect(header['linear1.weight']).toMatchObject({ dtype: 'F32', shape: [10, 100] });
+    expect(header['layers.0.weight']).toMatchObject({ dtype: 'F32', shape: [100, 3072] });
+    expect(header['layers.2.weight']).toMatchObject({ dtype: 'F32', shape: [10, 100] });
     expect(bytes.length).toBe(8 + headerLength + 4 * (100 * 3072 + 100 + 10 * 100 + 10));
   });
 

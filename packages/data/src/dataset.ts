@@ -192,8 +192,28 @@ export class DataSet {
     this.order = next;
   }
 
+  /**
+   * The records at `positions` of the current order (each in [0, length)), as one batch: what
+   * DataLoader uses to serve its own (per-epoch) orders.
+   */
+  take(positions: ArrayLike<number>): Batch {
+    const recs = new Int32Array(positions.length);
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      if (!(Number.isInteger(p) && p >= 0 && p < this.length)) throw new Error(`DataSet.take: positions[${i}] must be an integer in [0, ${this.length}), got ${p}`);
+      recs[i] = this.order[p]!;
+    }
+    if (recs.length === 0) throw new Error('DataSet.take: positions must not be empty');
+    return this.gatherRecords(recs);
+  }
+
   private gather(start: number, end: number): Batch {
-    const n = end - start;
+    return this.gatherRecords(this.order.subarray(start, end));
+  }
+
+  /** Records by split index. */
+  private gatherRecords(recs: Int32Array): Batch {
+    const n = recs.length;
     const [c, h, w] = this.split.shape;
     const size = c * h * w;
     const x = new Float32Array(n * size);
@@ -207,7 +227,7 @@ export class DataSet {
     const wordsFit = channels === 1 ? size % 4 === 0 : (h * w) % 4 === 0;
     const words = littleEndian && wordsFit && img.byteOffset % 4 === 0 ? new Uint32Array(img.buffer, img.byteOffset, img.length >>> 2) : null;
     for (let r = 0; r < n; r++) {
-      const rec = this.order[start + r]!;
+      const rec = recs[r]!;
       labels[r] = this.split.labels[rec]!;
       if (words) convertWords(words, rec * (size >>> 2), x, r * size, size, channels, offset, scale, scaled);
       else convertBytes(img, rec * size, x, r * size, size, channels, offset, scale, scaled);

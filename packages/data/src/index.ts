@@ -37,3 +37,14 @@ export {
   type DownloadOptions,
   type DownloadProgress,
 } from './download.js';
+export { DataLoader, type DataLoaderOptions } from './data-loader.js';
+export {
+  compose,
+  randomCrop,
+  randomHorizontalFlip,
+  normalize,
+  type Transform,
+  type TransformContext,
+  type RandomCropOptions,
+  type NormalizeOptions,
+} from './transforms.js';

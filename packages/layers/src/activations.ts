@@ -1,12 +1,17 @@
 // Parameter-free element-wise modules: torch.nn.ELU, ReLU, Tanh.
 import { tf } from '@backprop/tensor';
 import { Module } from './module.js';
+import { pyFloat } from './repr.js';
 
 /** ELU(x) = x for x > 0, α·(eˣ − 1) otherwise. */
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
     if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be finite, got ${alpha}`);
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -7,6 +7,7 @@ import { columnSum } from './column-sum.js';
 import { positiveInt, shapeStr } from './errors.js';
 import { constantVariable } from './init.js';
 import { Module } from './module.js';
+import { pyBool, pyFloat } from './repr.js';
 
 export interface BatchNormOptions {
   /** PyTorch's default 1e-5. */
@@ -44,6 +45,14 @@ abstract class BatchNormBase extends Module {
     this.runningVar = this.registerBuffer('running_var', constantVariable(1, [numFeatures], false));
     // PyTorch stores it as int64; int32 here, saved as I64 in safetensors.
     this.numBatchesTracked = this.registerBuffer('num_batches_tracked', constantVariable(0, [], false, 'int32'));
+  }
+
+  protected override get typeName(): string {
+    return this.opName;
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.weight != null)}, track_running_stats=True`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

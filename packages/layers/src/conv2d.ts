@@ -1,17 +1,18 @@
 // torch.nn.Conv2d on NHWC activations. The weight lives in tfjs's [kh, kw, in, out] layout (what
 // tf.conv2d takes, no transpose per step) and is saved and loaded as PyTorch's [out, in, kh, kw].
-import { type Rng, tf } from '@backprop/tensor';
+import { tf } from '@backprop/tensor';
 import { expectRank, pair, positiveInt, shapeStr } from './errors.js';
-import { defaultRng, kaimingUniformValues, variableFrom } from './init.js';
+import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { fromTorchLayout } from './torch-layout.js';
+import { pyTuple } from './repr.js';
 
-export interface Conv2dOptions {
+/** `seed` or `rng` (InitOptions); neither: the global generator (`manualSeed`). */
+export interface Conv2dOptions extends InitOptions {
   stride?: number | [number, number];
   /** Zero padding on each side (PyTorch's integer `padding`). */
   padding?: number | [number, number];
   bias?: boolean;
-  rng?: Rng;
 }
 
 export class Conv2d extends Module {
@@ -26,9 +27,10 @@ export class Conv2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: number | [number, number],
-    { stride = 1, padding = 0, bias = true, rng = defaultRng() }: Conv2dOptions = {},
+    { stride = 1, padding = 0, bias = true, ...init }: Conv2dOptions = {},
   ) {
     super();
+    const rng = rngFrom('Conv2d', init, defaultRng);
     positiveInt(inChannels, 'Conv2d', 'inChannels');
     positiveInt(outChannels, 'Conv2d', 'outChannels');
     this.kernelSize = pair(kernelSize, 'Conv2d', 'kernelSize');
@@ -47,6 +49,12 @@ export class Conv2d extends Module {
   private padArg(): number | [[number, number], [number, number], [number, number], [number, number]] {
     const [ph, pw] = this.padding;
     return ph === pw ? ph : [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  }
+
+  override extraRepr(): string {
+    const pad = this.padding[0] === 0 && this.padding[1] === 0 ? '' : `, padding=${pyTuple(this.padding)}`;
+    const bias = this.bias == null ? ', bias=False' : '';
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}${pad}${bias}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -12,24 +12,23 @@ import { positiveInt, shapeStr } from './errors.js';
 import { Flatten } from './flatten.js';
 import { Linear } from './linear.js';
 import { MaxPool2d } from './max-pool2d.js';
+import { rngFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { PreActBlock } from './pre-act-block.js';
 import { Sequential } from './sequential.js';
 
-export interface ConvNetOptions {
-  /** Seed of the initial weights (PyTorch's default initialisation, drawn from Backprop's Rng). */
-  seed?: number;
-}
+/** Initial weights: PyTorch's default initialisation from `seed` (default 42) or `rng` (InitOptions). */
+export type ConvNetOptions = InitOptions;
 
 export class ConvNet extends Module {
   readonly features: Sequential;
   readonly classifier: Linear;
 
-  constructor(readonly nChannels = 3, readonly nClasses = 10, { seed = 42 }: ConvNetOptions = {}) {
+  constructor(readonly nChannels = 3, readonly nClasses = 10, init: ConvNetOptions = {}) {
     super();
     positiveInt(nChannels, 'ConvNet', 'nChannels');
     positiveInt(nClasses, 'ConvNet', 'nClasses');
-    const rng = new Rng(seed);
+    const rng = rngFrom('ConvNet', init, () => new Rng(42));
     const pool = () => new MaxPool2d(3, 2, 1);
     const block = (c: number) => new PreActBlock(c, { rng });
     this.features = this.registerModule(

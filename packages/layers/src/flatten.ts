@@ -5,6 +5,10 @@ import { shapeStr } from './errors.js';
 import { Module } from './module.js';
 
 export class Flatten extends Module {
+  override extraRepr(): string {
+    return 'start_dim=1, end_dim=-1';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     if (x.rank < 2) throw new Error(`Flatten.forward: x must have rank ≥ 2 ([N, …]), got shape ${shapeStr(x.shape)}`);
     const n = x.shape[0]!;

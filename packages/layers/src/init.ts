@@ -38,3 +38,25 @@ export function constantVariable(value: number, shape: number[], trainable: bool
   const values = dtype === 'int32' ? new Int32Array(size).fill(value) : new Float32Array(size).fill(value);
   return variableFrom(values, shape, trainable);
 }
+
+/** The seed/rng option every initialising module takes (Linear, Conv2d, MLP, ConvNet, …). */
+export interface InitOptions {
+  /** Seed of the initial weights: a fresh generator `new Rng(seed)`. */
+  seed?: number;
+  /** Generator to draw the initial weights from (shared across modules; advances). */
+  rng?: Rng;
+}
+
+/** The generator `options` asks for: `rng`, or `new Rng(seed)`, else `fallback()`. Both given: an error naming them. */
+export function rngFrom(op: string, { seed, rng }: InitOptions, fallback: () => Rng): Rng {
+  if (seed != null && rng != null) throw new Error(`${op}: give seed or rng, not both`);
+  if (rng != null) {
+    if (!(rng instanceof Rng)) throw new Error(`${op}: rng must be an Rng from @backprop/tensor, got ${String(rng)}`);
+    return rng;
+  }
+  if (seed != null) {
+    if (!Number.isInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${String(seed)}`);
+    return new Rng(seed);
+  }
+  return fallback();
+}

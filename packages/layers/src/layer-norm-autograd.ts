@@ -5,6 +5,7 @@ import { tf } from '@backprop/tensor';
 import { positiveInt, shapeStr } from './errors.js';
 import { constantVariable } from './init.js';
 import { Module } from './module.js';
+import { pyFloat } from './repr.js';
 
 /** Throws unless x is [N, n]: the custom LayerNorm is defined for 2-D input only. */
 export function checkLayerNormInput(x: tf.Tensor, n: number, op: string): void {
@@ -24,6 +25,14 @@ export class LayerNormAutograd extends Module {
     if (!(eps > 0)) throw new Error(`LayerNormAutograd: eps must be positive, got ${eps}`);
     this.weight = this.registerParameter('weight', constantVariable(1, [numFeatures], true));
     this.bias = this.registerParameter('bias', constantVariable(0, [numFeatures], true));
+  }
+
+  protected override get typeName(): string {
+    return 'LayerNorm';
+  }
+
+  override extraRepr(): string {
+    return `(${this.numFeatures},), eps=${pyFloat(this.eps)}, elementwise_affine=True`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -7,6 +7,7 @@ import { positiveInt, shapeStr } from './errors.js';
 import { constantVariable } from './init.js';
 import { checkLayerNormInput } from './layer-norm-autograd.js';
 import { Module } from './module.js';
+import { pyFloat } from './repr.js';
 
 const customByEps = new Map<number, (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor>();
 
@@ -58,6 +59,14 @@ export class LayerNormManual extends Module {
     if (!(eps > 0)) throw new Error(`LayerNormManual: eps must be positive, got ${eps}`);
     this.weight = this.registerParameter('weight', constantVariable(1, [numFeatures], true));
     this.bias = this.registerParameter('bias', constantVariable(0, [numFeatures], true));
+  }
+
+  protected override get typeName(): string {
+    return 'LayerNorm';
+  }
+
+  override extraRepr(): string {
+    return `(${this.numFeatures},), eps=${pyFloat(this.eps)}, elementwise_affine=True`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -1,13 +1,13 @@
 // torch.nn.Linear: y = x·Wᵀ + b with W stored as PyTorch's [out, in].
-import { type Rng, tf } from '@backprop/tensor';
+import { tf } from '@backprop/tensor';
 import { expectLastDim, expectRank, positiveInt } from './errors.js';
-import { defaultRng, kaimingUniformValues, variableFrom } from './init.js';
+import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
+import { pyBool } from './repr.js';
 
-export interface LinearOptions {
+/** `seed` or `rng` (InitOptions); neither: the global generator (`manualSeed`). */
+export interface LinearOptions extends InitOptions {
   bias?: boolean;
-  /** Generator for the initial weights; defaults to the global one (`manualSeed`). */
-  rng?: Rng;
 }
 
 export class Linear extends Module {
@@ -17,14 +17,19 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    { bias = true, rng = defaultRng() }: LinearOptions = {},
+    { bias = true, ...init }: LinearOptions = {},
   ) {
     super();
+    const rng = rngFrom('Linear', init, defaultRng);
     positiveInt(inFeatures, 'Linear', 'inFeatures');
     positiveInt(outFeatures, 'Linear', 'outFeatures');
     // Same draw order as PyTorch's reset_parameters: weight, then bias.
     this.weight = this.registerParameter('weight', variableFrom(kaimingUniformValues(outFeatures * inFeatures, inFeatures, rng), [outFeatures, inFeatures]));
     this.bias = bias ? this.registerParameter('bias', variableFrom(kaimingUniformValues(outFeatures, inFeatures, rng), [outFeatures])) : null;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias != null)}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -4,6 +4,7 @@
 import { tf } from '@backprop/tensor';
 import { expectRank, pair, shapeStr } from './errors.js';
 import { Module } from './module.js';
+import { pyTuple } from './repr.js';
 
 export class MaxPool2d extends Module {
   readonly kernelSize: [number, number];
@@ -28,6 +29,11 @@ export class MaxPool2d extends Module {
     const [sh, sw] = this.stride;
     const [ph, pw] = this.padding;
     return [Math.floor((h + 2 * ph - kh) / sh) + 1, Math.floor((w + 2 * pw - kw) / sw) + 1];
+  }
+
+  override extraRepr(): string {
+    const one = (v: [number, number]) => (v[0] === v[1] ? String(v[0]) : pyTuple(v));
+    return `kernel_size=${one(this.kernelSize)}, stride=${one(this.stride)}, padding=${one(this.padding)}, dilation=1, ceil_mode=False`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -9,19 +9,19 @@ import { positiveInt, shapeStr } from './errors.js';
 import { Flatten } from './flatten.js';
 import { LayerNormManual } from './layer-norm-manual.js';
 import { Linear } from './linear.js';
+import { rngFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Sequential } from './sequential.js';
 
 export type Activation = 'elu' | 'tanh' | 'relu';
 
-export interface MLPOptions {
+/** Initial weights: PyTorch's default initialisation from `seed` (default 42) or `rng` (InitOptions). */
+export interface MLPOptions extends InitOptions {
   activation?: Activation;
   /** BatchNorm1d after each hidden activation. */
   batchNorm?: boolean;
   /** LayerNorm (the custom-gradient LayerNormManual) after each hidden activation. */
   layerNorm?: boolean;
-  /** Seed of the initial weights (PyTorch's default initialisation). */
-  seed?: number;
 }
 
 const activationModule = (name: Activation): Module => {
@@ -45,7 +45,7 @@ export class MLP extends Module {
     readonly nInputs: number,
     readonly nHidden: number[],
     readonly nClasses: number,
-    { activation = 'elu', batchNorm = false, layerNorm = false, seed = 42 }: MLPOptions = {},
+    { activation = 'elu', batchNorm = false, layerNorm = false, ...init }: MLPOptions = {},
   ) {
     super();
     positiveInt(nInputs, 'MLP', 'nInputs');
@@ -53,7 +53,7 @@ export class MLP extends Module {
     if (!Array.isArray(nHidden)) throw new Error(`MLP: nHidden must be an array of layer widths, got ${String(nHidden)}`);
     nHidden.forEach((h, i) => positiveInt(h, 'MLP', `nHidden[${i}]`));
     if (batchNorm && layerNorm) throw new Error('MLP: choose batchNorm or layerNorm, not both');
-    const rng = new Rng(seed);
+    const rng = rngFrom('MLP', init, () => new Rng(42));
     const modules: Module[] = [];
     let width = nInputs;
     for (const h of nHidden) {

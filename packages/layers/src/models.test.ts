@@ -1,10 +1,12 @@
-import { initBackend, tf } from '@backprop/tensor';
+import { initBackend, Rng, tf } from '@backprop/tensor';
 import { seededTensor } from '@backprop/tensor/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm1d } from './batch-norm.js';
+import { Conv2d } from './conv2d.js';
 import { ConvNet } from './convnet.js';
+import { Linear } from './linear.js';
 import { CrossEntropyLoss } from './cross-entropy-loss.js';
-import { Adam } from './optim.js';
+import { Adam } from './adam.js';
 import { trainStep } from './train-step.js';
 import { LayerNormManual } from './layer-norm-manual.js';
 import { MLP } from './mlp.js';
@@ -51,6 +53,19 @@ describe('MLP', () => {
     expect(() => new MLP(10, [5], 2, { batchNorm: true, layerNorm: true })).toThrow(/batchNorm or layerNorm, not both/);
     expect(() => new MLP(10, [5], 2, { activation: 'gelu' as never })).toThrow(/activation must be 'elu', 'tanh' or 'relu', got 'gelu'/);
     expect(() => new MLP(10, [0], 2)).toThrow(/nHidden\[0\] must be a positive integer/);
+  });
+
+  it('takes seed or rng, as Linear, Conv2d and ConvNet do: { rng: new Rng(s) } gives the weights of { seed: s }', () => {
+    const weights = (m: { parameters(): tf.Variable[]; dispose(): void }) => {
+      const out = m.parameters().map((v) => Array.from(v.dataSync()));
+      m.dispose();
+      return out;
+    };
+    expect(weights(new MLP(6, [4], 2, { rng: new Rng(9) }))).toEqual(weights(new MLP(6, [4], 2, { seed: 9 })));
+    expect(weights(new Linear(3, 2, { rng: new Rng(9) }))).toEqual(weights(new Linear(3, 2, { seed: 9 })));
+    expect(weights(new Conv2d(2, 3, 3, { rng: new Rng(9) }))).toEqual(weights(new Conv2d(2, 3, 3, { seed: 9 })));
+    expect(() => new MLP(6, [4], 2, { seed: 1, rng: new Rng(1) })).toThrow('MLP: give seed or rng, not both');
+    expect(() => new ConvNet(3, 10, { seed: 1.5 })).toThrow('ConvNet: seed must be an integer, got 1.5');
   });
 });
 

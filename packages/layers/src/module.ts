@@ -137,6 +137,29 @@ export abstract class Module {
    */
   zeroGrad(): void {}
 
+  /** The type name shown by `toString()` (PyTorch's class name). */
+  protected get typeName(): string {
+    return this.constructor.name;
+  }
+
+  /** The settings shown inside `Type(...)` by `toString()` (PyTorch's `extra_repr`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /**
+   * PyTorch's `repr(module)`: `Linear(in_features=3072, out_features=100, bias=True)`, containers
+   * with one `(name): child` line per child, indented as PyTorch indents them.
+   */
+  toString(): string {
+    const extra = this.extraRepr();
+    const children = this.namedChildren();
+    if (children.length === 0) return `${this.typeName}(${extra})`;
+    const lines = extra ? extra.split('\n') : [];
+    for (const [name, child] of children) lines.push(`(${name}): ${String(child).split('\n').join('\n  ')}`);
+    return `${this.typeName}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
   /** Frees every parameter and buffer. The module is unusable afterwards. */
   dispose(): void {
     for (const e of this.stateEntries()) e.variable.dispose();

@@ -1,136 +1,106 @@
-// An optimizer's state as named tensors with PyTorch parameter names, for checkpoints that resume
-// bit-identically; used by `Optimizer.stateDict` / `Optimizer.loadStateDict` (optim.ts).
-//
-// tfjs's `getWeights()` gives [iterations, ...slots], each slot named `<variable name>/<suffix>`
-// (Adam: all `/m` then all `/v`; momentum: `/momentum`; plain SGD: none), in the order of the
-// optimizer's parameter list; `setWeights()` takes the same list back. Variable names are
-// per-process counters, so the state keys slots by the parameter's PyTorch name instead
-// (`layers.0.weight/m`) and rebuilds tfjs's order from the optimizer's parameters on load.
-//
-// Keys (checkpoint files depend on them): `iterations` (I32 scalar), `<param>/<slot>` (F32, the
-// shape of the parameter's tfjs variable — for Conv2d that is HWIO, not PyTorch's OIHW), and for Adam `adam.acc_beta1` / `adam.acc_beta2` (F32 scalars: β₁ᵗ, β₂ᵗ).
-// tfjs's setWeights recomputes β powers with pow(), which can differ in the last bit from the
-// running product, so they are saved and put back as is: a resumed run is bit-identical to an
-// uninterrupted one.
+// torch.optim state dicts as files: `encodeOptimizerState` / `decodeOptimizerState` write and read
+// an optimizer's `stateDict()` as one safetensors file that PyTorch reads with
+// python/torch_optim_state.py (and writes for the way back):
+//   tensors   `state.<param index>.<key>`   (`step` F32 scalar, `exp_avg`, `exp_avg_sq`,
+//             `momentum_buffer`: F32 in PyTorch's layout); None values are left out
+//   metadata  format: 'torch.optim', param_groups: JSON of the groups (betas as a list)
+// `optimizerStateTensors` / `optimizerStateFromTensors` give the per-parameter part alone as
+// named tensors, for checkpoints that keep their hyperparameters elsewhere (@backprop/train).
 import { tf } from '@backprop/tensor';
-import type { Module } from './module.js';
-import type { SafetensorsTensor } from './safetensors.js';
+import type { TorchLayout } from './module.js';
+import type { OptimizerStateDict } from './optimizer.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { toTorchLayout } from './torch-layout.js';
 
-/** Named tensors (PyTorch names), as they go into a safetensors file: what `Optimizer.stateDict` gives. */
-export type OptimizerStateDict = Map<string, SafetensorsTensor>;
+export const OPTIMIZER_STATE_FORMAT = 'torch.optim';
 
-export const ITERATIONS_KEY = 'iterations';
-export const BETA_POWER_KEYS = ['adam.acc_beta1', 'adam.acc_beta2'] as const;
-
-/** What this file needs from an optimizer: its tfjs optimizer and how that one keeps its state. */
-export interface OptimizerInternals {
-  /** Error prefix, e.g. 'Adam.loadStateDict'. */
-  op: string;
-  inner: tf.Optimizer;
-  params: readonly tf.Variable[];
-  /** Slot suffixes in tfjs's getWeights order, e.g. ['/m', '/v']; none for plain SGD. */
-  slots: readonly string[];
-  /** Adam's β₁ᵗ, β₂ᵗ variables. */
-  betaPowers?: readonly [tf.Variable, tf.Variable];
-}
-
-const shapeStr = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-
-/** The PyTorch name of each of `params` in `module`, in the order of `params`. */
-function paramNames(op: string, module: Module, params: readonly tf.Variable[]): string[] {
-  const byVariable = new Map(module.namedParameters().map(([name, v]) => [v.name, name]));
-  return params.map((v, i) => {
-    const name = byVariable.get(v.name);
-    if (name == null) throw new Error(`${op}: params[${i}] (shape ${shapeStr(v.shape)}) is not a parameter of the module given`);
-    return name;
-  });
-}
-
-const scalarF32 = (v: tf.Variable): SafetensorsTensor => ({ dtype: 'F32', shape: [], data: Float32Array.from(v.dataSync() as Float32Array) });
-
-/** The state of `o` keyed by `module`'s parameter names; copies, so the caller owns no tensors. */
-export async function saveOptimizerState(o: OptimizerInternals, module: Module): Promise<OptimizerStateDict> {
-  const names = paramNames(o.op, module, o.params);
-  const nameOf = new Map(o.params.map((v, i) => [v.name, names[i]!]));
-  const weights = await o.inner.getWeights();
-  const out: OptimizerStateDict = new Map();
-  try {
-    for (const [i, { name, tensor }] of weights.entries()) {
-      if (i === 0) {
-        out.set(ITERATIONS_KEY, { dtype: 'I32', shape: [], data: Int32Array.from(tensor.dataSync() as Int32Array) });
-        continue;
-      }
-      const cut = name.lastIndexOf('/');
-      const param = cut < 0 ? undefined : nameOf.get(name.slice(0, cut));
-      if (param == null) throw new Error(`${o.op}: tfjs slot '${name}' belongs to none of the optimizer's parameters`);
-      out.set(`${param}${name.slice(cut)}`, { dtype: 'F32', shape: tensor.shape.slice(), data: Float32Array.from(tensor.dataSync() as Float32Array) });
-    }
-  } finally {
-    weights[0]?.tensor.dispose(); // saveIterations made a fresh scalar; the slots are tfjs's own variables
-  }
-  if (o.betaPowers) {
-    out.set(BETA_POWER_KEYS[0], scalarF32(o.betaPowers[0]));
-    out.set(BETA_POWER_KEYS[1], scalarF32(o.betaPowers[1]));
+/** `sd.state` as named tensors `state.<index>.<key>` (None values left out). */
+export function optimizerStateTensors(sd: OptimizerStateDict): Map<string, SafetensorsTensor> {
+  const out = new Map<string, SafetensorsTensor>();
+  for (const [index, entry] of [...sd.state].sort(([a], [b]) => a - b)) {
+    for (const [key, t] of Object.entries(entry)) if (t != null) out.set(`state.${index}.${key}`, t);
   }
   return out;
 }
 
-/** `state[key]`, checked for presence, dtype and shape; errors name the key. */
-function entry(op: string, state: OptimizerStateDict, key: string, dtype: SafetensorsTensor['dtype'], shape: readonly number[]): SafetensorsTensor {
-  const t = state.get(key);
-  if (t == null) throw new Error(`${op}: missing key '${key}'`);
-  if (t.dtype !== dtype) throw new Error(`${op}: '${key}' must have dtype ${dtype}, got ${t.dtype}`);
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new Error(`${op}: '${key}' must have shape ${shapeStr(shape)}, got ${shapeStr(t.shape)}`);
+/** The inverse of `optimizerStateTensors`; `op` names the caller in errors. */
+export function optimizerStateFromTensors(tensors: Map<string, SafetensorsTensor>, op = 'optimizerStateFromTensors'): OptimizerStateDict['state'] {
+  const state: OptimizerStateDict['state'] = new Map();
+  for (const [name, t] of tensors) {
+    const m = /^state\.(\d+)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
+    if (m == null) {
+      const old = name === 'iterations' || name.includes('/') ? ' (an optimizer state from Backprop before torch.optim’s format: read it with optimizerStateFromLegacy)' : '';
+      throw new Error(`${op}: unexpected tensor '${name}', expected 'state.<param index>.<key>'${old}`);
+    }
+    const index = Number(m[1]);
+    const entry = state.get(index) ?? {};
+    entry[m[2]!] = t;
+    state.set(index, entry);
   }
-  const size = shape.reduce((n, d) => n * d, 1);
-  if (t.data.length !== size) throw new Error(`${op}: '${key}' has shape ${shapeStr(shape)} but ${t.data.length} values`);
-  return t;
+  return state;
+}
+
+/** One safetensors file holding a torch.optim state dict (see the file comment). */
+export function encodeOptimizerState(sd: OptimizerStateDict): Uint8Array {
+  return encodeSafetensors(optimizerStateTensors(sd), { format: OPTIMIZER_STATE_FORMAT, param_groups: JSON.stringify(sd.param_groups) });
+}
+
+/** Reads what `encodeOptimizerState` (or python/torch_optim_state.py) wrote. */
+export function decodeOptimizerState(bytes: Uint8Array): OptimizerStateDict {
+  const op = 'decodeOptimizerState';
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  if (metadata.format !== OPTIMIZER_STATE_FORMAT) throw new Error(`${op}: metadata.format must be '${OPTIMIZER_STATE_FORMAT}', got '${metadata.format ?? '(none)'}'`);
+  let groups: unknown;
+  try {
+    groups = JSON.parse(metadata.param_groups ?? '');
+  } catch {
+    throw new Error(`${op}: metadata.param_groups must be JSON, got '${(metadata.param_groups ?? '').slice(0, 40)}'`);
+  }
+  if (!Array.isArray(groups) || groups.some((g) => g == null || typeof g !== 'object' || !Array.isArray((g as { params?: unknown }).params))) {
+    throw new Error(`${op}: metadata.param_groups must be a list of groups, each with a 'params' list`);
+  }
+  return { state: optimizerStateFromTensors(tensors, op), param_groups: groups as OptimizerStateDict['param_groups'] };
 }
 
 /**
- * Puts `saveOptimizerState`'s output back into `o` (fresh or already stepped: the slots it held
- * are freed). Everything is checked before any tensor is made. Returns the iteration count.
+ * Reads an optimizer state saved by Backprop before it used torch.optim's format (checkpoints of
+ * older run folders): `iterations`, `<param name>/m` and `/v` (Adam) or `/momentum` (SGD) in this
+ * library's layout, Adam's `adam.acc_beta1/2`. `params` are the optimizer's parameters in index
+ * order with their names and layouts (a Module's stateEntries). Adam's bias corrections are then
+ * recomputed from the step (1 − βᵗ) instead of the saved running product: the resumed run can
+ * differ in the last bits from the uninterrupted one. Null when `tensors` is not in that format.
  */
-export async function loadOptimizerState(o: OptimizerInternals, module: Module, state: OptimizerStateDict): Promise<number> {
-  const { op } = o;
-  const names = paramNames(op, module, o.params);
-  const iterations = (entry(op, state, ITERATIONS_KEY, 'I32', []).data as Int32Array)[0]!;
-  if (iterations < 0) throw new Error(`${op}: '${ITERATIONS_KEY}' must be ≥ 0, got ${iterations}`);
-  // A state saved before the first step has no slots (tfjs makes them on the first update).
-  const slotKeys = o.slots.flatMap((suffix) => names.map((name) => `${name}${suffix}`));
-  const hasSlots = slotKeys.some((k) => state.has(k)) || iterations > 0;
-  const slotValues = hasSlots ? slotKeys.map((key, i) => entry(op, state, key, 'F32', o.params[i % o.params.length]!.shape)) : [];
-  const betaPowers = o.betaPowers ? BETA_POWER_KEYS.map((key) => entry(op, state, key, 'F32', [])) : [];
-  const expected = new Set([ITERATIONS_KEY, ...(hasSlots ? slotKeys : []), ...(o.betaPowers ? BETA_POWER_KEYS : [])]);
-  const unexpected = [...state.keys()].filter((k) => !expected.has(k));
-  if (unexpected.length > 0) throw new Error(`${op}: unexpected key${unexpected.length > 1 ? 's' : ''} ${unexpected.map((k) => `'${k}'`).join(', ')}`);
-
-  const old = await o.inner.getWeights();
-  const named: Array<{ name: string; tensor: tf.Tensor }> = [{ name: 'iter', tensor: tf.scalar(iterations, 'int32') }];
-  slotValues.forEach((t, i) => {
-    const v = o.params[i % o.params.length]!;
-    const suffix = o.slots[Math.floor(i / o.params.length)]!;
-    named.push({ name: `${v.name}${suffix}`, tensor: tf.tensor(t.data as Float32Array, t.shape, 'float32') });
+export function optimizerStateFromLegacy(
+  tensors: Map<string, SafetensorsTensor>,
+  params: ReadonlyArray<{ name: string; layout: TorchLayout; shape: readonly number[] }>,
+  op = 'optimizerStateFromLegacy',
+): OptimizerStateDict['state'] | null {
+  const iterations = tensors.get('iterations');
+  if (iterations == null) return null;
+  const step = Number(iterations.data[0]);
+  const state: OptimizerStateDict['state'] = new Map();
+  const known = new Set(['iterations', 'adam.acc_beta1', 'adam.acc_beta2']);
+  params.forEach((p, i) => {
+    const torchValues = (key: string): SafetensorsTensor | undefined => {
+      const t = tensors.get(`${p.name}/${key}`);
+      if (t == null) return undefined;
+      known.add(`${p.name}/${key}`);
+      if (t.dtype !== 'F32' || t.shape.join(',') !== p.shape.join(',')) {
+        throw new Error(`${op}: '${p.name}/${key}' must be F32 of shape [${p.shape.join(', ')}], got ${t.dtype} [${t.shape.join(', ')}]`);
+      }
+      if (p.layout === 'same') return t;
+      const moved = tf.tidy(() => toTorchLayout(tf.tensor(t.data as Float32Array, t.shape, 'float32'), p.layout));
+      const out: SafetensorsTensor = { dtype: 'F32', shape: moved.shape.slice(), data: Float32Array.from(moved.dataSync() as Float32Array) };
+      moved.dispose();
+      return out;
+    };
+    const m = torchValues('m');
+    const v = torchValues('v');
+    const momentum = torchValues('momentum');
+    if (m && v) state.set(i, { step: { dtype: 'F32', shape: [], data: Float32Array.of(step) }, exp_avg: m, exp_avg_sq: v });
+    else if (momentum) state.set(i, { momentum_buffer: momentum });
   });
-  try {
-    await o.inner.setWeights(named);
-  } catch (e) {
-    old[0]?.tensor.dispose();
-    throw e;
-  } finally {
-    // setWeights makes its own variables from these (sharing the data), so our handles can go.
-    tf.dispose(named.map((n) => n.tensor));
-  }
-  // The old iteration scalar (fresh) and the slot variables setWeights replaced.
-  tf.dispose(old.map((w) => w.tensor));
-  if (o.betaPowers) {
-    const [acc1, acc2] = o.betaPowers;
-    const [b1, b2] = betaPowers as [SafetensorsTensor, SafetensorsTensor];
-    tf.tidy(() => {
-      acc1.assign(tf.scalar((b1.data as Float32Array)[0]!));
-      acc2.assign(tf.scalar((b2.data as Float32Array)[0]!));
-    });
-  }
-  return iterations;
+  const unknown = [...tensors.keys()].find((k) => !known.has(k));
+  if (unknown != null) throw new Error(`${op}: unexpected tensor '${unknown}' in a pre-torch.optim optimizer state`);
+  return state;
 }

@@ -56,7 +56,8 @@ describe('safetensors', () => {
       out.set(text, 8);
       return out;
     };
-    expect(() => decodeSafetensors(json({ x: { dtype: 'BF16', shape: [4], data_offsets: [0, 8] } }))).toThrow(/'x' has dtype 'BF16'/);
+    expect(() => decodeSafetensors(json({ x: { dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] } }))).toThrow(/'x' has dtype 'F8_E4M3', supported: F32, F64, I32, I64, F16, BF16/);
+    expect(() => decodeSafetensors(json({ x: { dtype: 'BF16', shape: [4], data_offsets: [0, 16] } }))).toThrow(/'x' spans 16 bytes, expected 8 for BF16 \[4\]/);
     expect(() => decodeSafetensors(json({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }))).toThrow(/'x' spans 8 bytes, expected 12/);
     expect(() => decodeSafetensors(json({ x: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }))).toThrow(/starts at byte 4, expected 0/);
     expect(() => encodeSafetensors({ x: { dtype: 'F32', shape: [3], data: new Float32Array(2) } })).toThrow(/shape \[3\] \(3 values\) but 2 values/);

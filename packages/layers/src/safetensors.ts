@@ -4,9 +4,10 @@
 // header. The header is padded with spaces to a multiple of 8, as the reference writer does.
 // https://github.com/huggingface/safetensors#format
 
-export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64';
+/** F16 and BF16 data are the raw 16-bit patterns (Uint16Array); half-float.ts converts them. */
+export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'F16' | 'BF16';
 
-export type SafetensorsData = Float32Array | Float64Array | Int32Array | BigInt64Array;
+export type SafetensorsData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint16Array;
 
 export interface SafetensorsTensor {
   dtype: SafetensorsDtype;
@@ -19,13 +20,15 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F64: 8, I32: 4, I64: 8 };
+const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F64: 8, I32: 4, I64: 8, F16: 2, BF16: 2 };
 
 const CTOR = {
   F32: Float32Array,
   F64: Float64Array,
   I32: Int32Array,
   I64: BigInt64Array,
+  F16: Uint16Array,
+  BF16: Uint16Array,
 } as const;
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -5,6 +5,7 @@ import { tf } from '@backprop/tensor';
 import { shapeStr } from './errors.js';
 import type { Module, StateEntry } from './module.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { float32ToHalf, halfToFloat32 } from './half-float.js';
 import { fromTorchLayout, toTorchLayout, torchShape } from './torch-layout.js';
 
 /** Every parameter and buffer, copied out in PyTorch's layout and dtype, PyTorch's `state_dict()`. */
@@ -52,7 +53,8 @@ function valuesFor(e: StateEntry, t: SafetensorsTensor): Float32Array | Int32Arr
   }
   if (t.dtype === 'F32') return t.data as Float32Array;
   if (t.dtype === 'F64') return Float32Array.from(t.data as Float64Array);
-  throw new Error(`loadState: '${e.name}' must be F32 (or F64), got ${t.dtype}`);
+  if (t.dtype === 'F16' || t.dtype === 'BF16') return halfToFloat32(t.data as Uint16Array, t.dtype); // widened exactly
+  throw new Error(`loadState: '${e.name}' must be F32 (or F64, F16, BF16), got ${t.dtype}`);
 }
 
 /**
@@ -89,9 +91,22 @@ export function loadStateDict(module: Module, tensors: Map<string, SafetensorsTe
   return { missingKeys, unexpectedKeys };
 }
 
-/** The module's state as a safetensors file (PyTorch names, layouts and dtypes). */
-export function saveState(module: Module, metadata: Record<string, string> = {}): Uint8Array {
-  return encodeSafetensors(stateDict(module), metadata);
+export interface SaveStateOptions {
+  /** Float tensors as F32 (default), or rounded to F16 / BF16 as PyTorch's `.half()` / `.bfloat16()` (integers stay I64). */
+  dtype?: 'F32' | 'F16' | 'BF16';
+}
+
+/** `tensors` with every F32 tensor rounded to `dtype` (F16 or BF16, round to nearest even); others as they are. */
+export function castState(tensors: Map<string, SafetensorsTensor>, dtype: 'F16' | 'BF16'): Map<string, SafetensorsTensor> {
+  if (dtype !== 'F16' && dtype !== 'BF16') throw new Error(`castState: dtype must be 'F16' or 'BF16', got '${String(dtype)}'`);
+  return new Map([...tensors].map(([name, t]) => [name, t.dtype === 'F32' ? { dtype, shape: t.shape, data: float32ToHalf(t.data as Float32Array, dtype) } : t]));
+}
+
+/** The module's state as a safetensors file (PyTorch names, layouts and dtypes; floats as `dtype`). */
+export function saveState(module: Module, metadata: Record<string, string> = {}, { dtype = 'F32' }: SaveStateOptions = {}): Uint8Array {
+  if (dtype !== 'F32' && dtype !== 'F16' && dtype !== 'BF16') throw new Error(`saveState: dtype must be 'F32', 'F16' or 'BF16', got '${String(dtype)}'`);
+  const state = stateDict(module);
+  return encodeSafetensors(dtype === 'F32' ? state : castState(state, dtype), metadata);
 }
 
 /** Loads a safetensors file written by `saveState` or by PyTorch (see fixtures/torch_reference.py). */

@@ -3,7 +3,7 @@
 import type { tf } from '@backprop/tensor';
 import type { Target } from './cross-entropy-loss.js';
 import type { Module } from './module.js';
-import type { Optimizer } from './optim.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Anything with PyTorch's `criterion(output, target)` shape, e.g. `new CrossEntropyLoss()`. */
 export interface Criterion {

@@ -56,8 +56,8 @@ const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: ba
 /** A model, loss and optimizer whose step can be timed repeatedly. */
 function backpropRunner(loss: Loss<tf.Tensor>) {
   const model = new MLP(nInputs, [nHidden], nClasses, { activation: 'elu', seed: 42 });
-  const sgd = new SGD(model.parameters(), 1e-3);
-  const step = () => void trainStep(model, loss, sgd, x, targets);
+  const sgd = new SGD(model.parameters(), { lr: 1e-3 });
+  const step = () => void trainStep(model, loss, x, targets, sgd);
   let leaked = 0;
   return {
     run(): number[] {
@@ -119,10 +119,10 @@ if (flag('profile')) {
   const runner = backpropRunner(new CrossEntropy());
   runner.run();
   const model = new MLP(nInputs, [nHidden], nClasses, { activation: 'elu', seed: 42 });
-  const sgd = new SGD(model.parameters(), 1e-3);
+  const sgd = new SGD(model.parameters(), { lr: 1e-3 });
   const loss = new CrossEntropy();
-  trainStep(model, loss, sgd, x, targets);
-  const profile = await tf.profile(() => void trainStep(model, loss, sgd, x, targets));
+  trainStep(model, loss, x, targets, sgd);
+  const profile = await tf.profile(() => void trainStep(model, loss, x, targets, sgd));
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of profile.kernels) {
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };

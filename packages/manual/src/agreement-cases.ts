@@ -90,7 +90,7 @@ function layerSpec(module: string, make: LayerFactory, xMean = 0, xStd = 1): Agr
       const size = shape[0]! * shape[1]!;
       const x = normals(rng, size, xMean, xStd);
       const reference = make(f64Ops, shape[1]!);
-      const params = Object.fromEntries(Object.entries(reference.params).map(([k, v]) => [k, normals(rng, v.size, k === 'gamma' ? 1 : 0, 0.5)]));
+      const params = Object.fromEntries(Object.entries(reference.params).map(([k, v]) => [k, normals(rng, v.size, reference.name === 'LayerNorm' && k === 'weight' ? 1 : 0, 0.5)]));
       const outSize = f64Ops.shape(reference.forward(f64Ops.fromArray(x, shape))).reduce((a, b) => a * b, 1);
       const dout = normals(rng, outSize);
       return compareFloat32(<T>(ops: Ops<T>) => layerRun(ops, make(ops, shape[1]!), x, shape, dout, params));

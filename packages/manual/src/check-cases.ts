@@ -117,8 +117,8 @@ function layerNormSpec(gammaName: string, gammaOf: (n: number) => number): Check
       const x = normalF64(rng, [n, m], 10, 2);
       const ln = new LayerNorm<F64Tensor>(m, 1e-5, { ops: f64Ops });
       for (let j = 0; j < m; j++) {
-        ln.params.gamma.data[j] = gammaOf(j);
-        ln.params.beta.data[j] = 100 * j;
+        ln.params.weight.data[j] = gammaOf(j);
+        ln.params.bias.data[j] = 100 * j;
       }
       return checkGradients(layerDifferentiable(ln, x), { mode: 'jacobian', h: 1e-6, atol: 1e-5, rtol: 1e-3 });
     },

@@ -37,7 +37,7 @@ describe('SPEC gradient checks, float64, 10 seeded shapes each', () => {
 
   it.each(['LayerNorm (γ = 1)', 'LayerNorm (γ = √(10·arange(n)))'])('%s: full Jacobian passes torch.autograd.gradcheck rule (eps 1e-6, atol 1e-5, rtol 1e-3)', (module) => {
     for (const reports of runCheckSpec(spec(module))) {
-      expect(reports.map((r) => r.name)).toEqual(['x', 'gamma', 'beta']);
+      expect(reports.map((r) => r.name)).toEqual(['x', 'weight', 'bias']);
       for (const r of reports) expect(r.pass, `${r.name}: rel ${r.maxRelError}, abs ${r.maxAbsError}`).toBe(true);
     }
   });
@@ -69,7 +69,7 @@ describe('gradCheck', () => {
     const x = normalF64(new Rng(2), [4, 6], 10, 2);
     const reports = checkGradients(layerDifferentiable(new BadLayerNorm(6, 1e-5, { ops: f64Ops }), x), { mode: 'jacobian', h: 1e-6, atol: 1e-5, rtol: 1e-3 });
     expect(reports.find((r) => r.name === 'x')!.pass).toBe(false);
-    expect(reports.find((r) => r.name === 'gamma')!.pass).toBe(true);
+    expect(reports.find((r) => r.name === 'weight')!.pass).toBe(true);
   });
 
   it('restores every perturbed value', () => {
@@ -113,7 +113,7 @@ describe('gradient checks at any seed: the causes of the old failures, and their
     expect(moved!.maxRelError).toBeLessThan(1e-9);
   });
 
-  it('an MLP with zero biases puts a sample whose ReLUs are all off exactly on the next kink: linear1.bias fails with 1.00', () => {
+  it('an MLP with zero biases puts a sample whose ReLUs are all off exactly on the next kink: layers.2.bias fails with 1.00', () => {
     // Weights that switch every first-layer unit off for sample 0 (x·Wᵀ < 0), on for sample 1.
     const model = new MLP<F64Tensor>(2, [2, 2], 2, { ops: f64Ops, std: 0.5, activation: 'relu', seed: 3 });
     model.linears[0]!.params.weight.data.set([1, 1, 1, 2]);
@@ -121,7 +121,7 @@ describe('gradient checks at any seed: the causes of the old failures, and their
     const x = new F64Tensor(Float64Array.of(-1, -1, 1, 0.5), [2, 2]);
     const targets = oneHotF64(new Rng(1), 2, 2);
     const reports = checkGradients(mlpDifferentiable(model, new CrossEntropy<F64Tensor>({ ops: f64Ops }), x, targets), { tolerance: 1e-5 });
-    const bias1 = reports.find((r) => r.name === 'linear1.bias')!;
+    const bias1 = reports.find((r) => r.name === 'layers.2.bias')!;
     expect(bias1.pass).toBe(false);
     expect(bias1.maxRelError).toBeGreaterThan(0.1);
     // Non-zero biases move the pre-activations off 0, and the same network passes.

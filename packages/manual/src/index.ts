@@ -22,7 +22,7 @@ export { CrossEntropy } from './cross-entropy.js';
 export { SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 export { LayerNorm } from './layer-norm.js';
 export { MLP, type MLPOptions, type ActivationName } from './mlp.js';
-export { SGD } from './sgd.js';
+export { SGD, type SGDOptions } from './sgd.js';
 export { trainStep, evaluate, predict, accuracy, argmaxRows } from './train-step.js';
 export {
   gradCheck,

@@ -35,7 +35,7 @@ function outputsOn<T>(ops: Ops<T>, x: F64Tensor, beta?: (j: number) => number): 
   const ln = new LayerNorm<T>(m, 1e-5, { ops });
   if (beta) {
     const b = ops.fromArray(Array.from({ length: m }, (_, j) => beta(j)), [m]);
-    ops.assign(ln.params.beta, b);
+    ops.assign(ln.params.bias, b);
     ops.dispose(b);
   }
   const xT = ops.fromArray(x.data, [n, m]);
@@ -119,8 +119,8 @@ describe('layerNormForward / layerNormBackward (tfjs, for @backprop/layers)', ()
 
   it('LayerNorm starts at γ = 1, β = 0 and rejects bad arguments', () => {
     const ln = new LayerNorm<F64Tensor>(4, 1e-5, { ops: f64Ops });
-    expect([...ln.params.gamma.data]).toEqual([1, 1, 1, 1]);
-    expect([...ln.params.beta.data]).toEqual([0, 0, 0, 0]);
+    expect([...ln.params.weight.data]).toEqual([1, 1, 1, 1]);
+    expect([...ln.params.bias.data]).toEqual([0, 0, 0, 0]);
     expect(() => new LayerNorm(0)).toThrow('LayerNorm: nFeatures must be a positive integer, got 0');
     expect(() => new LayerNorm(3, -1)).toThrow('LayerNorm: eps must be positive, got -1');
   });

@@ -11,16 +11,16 @@ export class LayerNorm<T = tf.Tensor> implements Layer<T> {
   readonly name = 'LayerNorm';
   readonly ops: Ops<T>;
   readonly params: {
-    /** [M] γ, 1 at init */
-    gamma: T;
-    /** [M] β, 0 at init */
-    beta: T;
+    /** [M] γ, 1 at init (PyTorch's name: weight) */
+    weight: T;
+    /** [M] β, 0 at init (PyTorch's name: bias) */
+    bias: T;
   };
   readonly grads: {
     /** [M] */
-    gamma: T;
+    weight: T;
     /** [M] */
-    beta: T;
+    bias: T;
   };
   /** x̂ [N, M] and 1/√(σ²+ε) [N, 1] of the last forward. */
   private cache: { xHat: T; invStd: T } | null = null;
@@ -34,8 +34,8 @@ export class LayerNorm<T = tf.Tensor> implements Layer<T> {
     if (!(eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${eps}`);
     const ops = (this.ops = opsOf(options));
     const [one, zero] = [ops.fill([nFeatures], 1), ops.zeros([nFeatures])];
-    this.params = { gamma: ops.variable(one), beta: ops.variable(zero) };
-    this.grads = { gamma: ops.variable(zero), beta: ops.variable(zero) };
+    this.params = { weight: ops.variable(one), bias: ops.variable(zero) };
+    this.grads = { weight: ops.variable(zero), bias: ops.variable(zero) };
     ops.dispose([one, zero]);
   }
 
@@ -45,13 +45,13 @@ export class LayerNorm<T = tf.Tensor> implements Layer<T> {
     expectShape('LayerNorm.forward', 'x', ops.shape(x), [null, this.nFeatures]);
     this.releaseCache();
     return ops.tidy(() => {
-      const { y, xHat, invStd } = layerNormForwardWith(ops, x, this.params.gamma, this.params.beta, this.eps);
+      const { y, xHat, invStd } = layerNormForwardWith(ops, x, this.params.weight, this.params.bias, this.eps);
       this.cache = { xHat: ops.keep(xHat), invStd: ops.keep(invStd) };
       return y;
     });
   }
 
-  /** dout [N, M] → dx [N, M]; fills grads.gamma and grads.beta. */
+  /** dout [N, M] → dx [N, M]; fills grads.weight (dγ) and grads.bias (dβ). */
   backward(dout: T): T {
     const { ops } = this;
     if (this.cache == null) throw notBeforeForward('LayerNorm');
@@ -59,9 +59,9 @@ export class LayerNorm<T = tf.Tensor> implements Layer<T> {
     expectSameShape('LayerNorm.backward', 'dout', ops.shape(dout), ops.shape(xHat));
     this.cache = null;
     const dx = ops.tidy(() => {
-      const { dx, dgamma, dbeta } = layerNormBackwardWith(ops, dout, xHat, invStd, this.params.gamma);
-      ops.assign(this.grads.gamma, dgamma);
-      ops.assign(this.grads.beta, dbeta);
+      const { dx, dgamma, dbeta } = layerNormBackwardWith(ops, dout, xHat, invStd, this.params.weight);
+      ops.assign(this.grads.weight, dgamma);
+      ops.assign(this.grads.bias, dbeta);
       return dx;
     });
     ops.dispose([xHat, invStd]);
@@ -70,7 +70,7 @@ export class LayerNorm<T = tf.Tensor> implements Layer<T> {
 
   dispose(): void {
     this.releaseCache();
-    this.ops.dispose([this.params.gamma, this.params.beta, this.grads.gamma, this.grads.beta]);
+    this.ops.dispose([this.params.weight, this.params.bias, this.grads.weight, this.grads.bias]);
   }
 
   /** Frees what the last forward cached (after inference, when no backward will follow). */

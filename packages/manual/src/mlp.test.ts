@@ -39,12 +39,12 @@ describe('MLP', () => {
     expect(m.layers[1]).toBeInstanceOf(Tanh);
     expect(new MLP<F64Tensor>(4, [3], 2, { ops: f64Ops }).layers[1]).toBeInstanceOf(ELU);
     expect(m.parameters().map((p) => [p.name, p.param.shape])).toEqual([
-      ['linear0.weight', [8, 12]],
-      ['linear0.bias', [8]],
-      ['linear1.weight', [6, 8]],
-      ['linear1.bias', [6]],
-      ['linear2.weight', [3, 6]],
-      ['linear2.bias', [3]],
+      ['layers.0.weight', [8, 12]],
+      ['layers.0.bias', [8]],
+      ['layers.2.weight', [6, 8]],
+      ['layers.2.bias', [6]],
+      ['layers.4.weight', [3, 6]],
+      ['layers.4.bias', [3]],
     ]);
     const probs = m.forward(F64Tensor.from(new Float64Array(24).fill(1), [2, 12]));
     expect(probs.data[0]! + probs.data[1]! + probs.data[2]!).toBeCloseTo(1, 14);
@@ -66,10 +66,12 @@ describe('MLP', () => {
     layer.forward(F64Tensor.from([1, 2, 3], [1, 3]));
     layer.backward(F64Tensor.from([0.5, -1], [1, 2]));
     const g = layer.grads.weight.data.slice();
-    new SGD([{ name: 'w', param: weight, grad: layer.grads.weight }], 0.1, { ops: f64Ops }).step();
+    new SGD([{ name: 'w', param: weight, grad: layer.grads.weight }], { lr: 0.1, ops: f64Ops }).step();
     expect(layer.params.weight).toBe(weight);
     [...weight.data].forEach((v, i) => expect(v).toBeCloseTo(before[i]! - 0.1 * g[i]!, 15));
-    expect(() => new SGD([], 0)).toThrow('SGD: lr must be a positive finite number, got 0');
+    expect(() => new SGD([], { lr: 0 })).toThrow('SGD: lr must be a positive finite number, got 0');
+    expect(() => new SGD([], 0.1 as never)).toThrow('SGD: options must be an object { lr }, got 0.1 (SGD(params, { lr }))');
+    expect(() => new SGD([], { lr: 0.1, momentum: 0.9 } as never)).toThrow("SGD: unknown option 'momentum'");
   });
 
   it.each([
@@ -81,11 +83,11 @@ describe('MLP', () => {
     const t = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: 200 }, () => rng.int(10)), 'int32'), 10).toFloat());
     const model = new MLP(3072, [100], 10, { seed: 42 });
     const loss = makeLoss();
-    const sgd = new SGD(model.parameters(), 1e-3);
+    const sgd = new SGD(model.parameters(), { lr: 1e-3 });
     const before = tf.memory().numTensors;
-    const first = trainStep(model, loss, sgd, x, t);
+    const first = trainStep(model, loss, x, t, sgd);
     expect(tf.memory().numTensors).toBe(before);
-    trainStep(model, loss, sgd, x, t);
+    trainStep(model, loss, x, t, sgd);
     expect(tf.memory().numTensors).toBe(before);
     // Initial loss of a 1e-4-std network: ~ln 10.
     expect(first).toBeGreaterThan(2.2);
@@ -102,10 +104,10 @@ describe('MLP', () => {
     const [xt, tt] = [tf.tensor2d(test.x, [256, 20]), tf.tensor2d(test.t, [256, 5])];
     const model = new MLP(20, [32], 5, { seed: 1, std: 0.1 });
     const loss = new SoftmaxCrossEntropy();
-    const sgd = new SGD(model.parameters(), 0.5);
+    const sgd = new SGD(model.parameters(), { lr: 0.5 });
     const start = evaluate(model, loss, xt, tt);
     let last = Infinity;
-    for (let i = 0; i < 60; i++) last = trainStep(model, loss, sgd, x, t);
+    for (let i = 0; i < 60; i++) last = trainStep(model, loss, x, t, sgd);
     const end = evaluate(model, loss, xt, tt);
     expect(start.accuracy).toBeLessThan(0.5);
     expect(last).toBeLessThan(0.3);
@@ -126,9 +128,9 @@ describe('MLP', () => {
     const run = <T>(ops: Ops<T>, makeLoss: (ops: Ops<T>) => Loss<T>) => {
       const model = new MLP<T>(64, [32, 16], 10, { ops, seed: 3, std: 0.1 });
       const loss = makeLoss(ops);
-      const sgd = new SGD<T>(model.parameters(), 0.1, { ops });
+      const sgd = new SGD<T>(model.parameters(), { lr: 0.1, ops });
       const [x, t] = [ops.fromArray(data.x, [48, 64]), ops.fromArray(data.t, [48, 10])];
-      const losses = Array.from({ length: 5 }, () => trainStep(model, loss, sgd, x, t));
+      const losses = Array.from({ length: 5 }, () => trainStep(model, loss, x, t, sgd));
       const weights = model.parameters().map((p) => ops.toArray(p.param));
       ops.dispose([x, t]);
       model.dispose();

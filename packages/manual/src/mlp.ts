@@ -90,12 +90,18 @@ export class MLP<T = tf.Tensor> {
     });
   }
 
-  /** Parameters and gradients, named `linear{i}.weight` / `linear{i}.bias`. */
+  /**
+   * Parameters and gradients with PyTorch's names: `layers.<index>.weight` / `.bias`, the index
+   * in `layers` (Linear, activation, Linear, …), as the layers MLP and nn.Sequential name them.
+   */
   parameters(): ParamRef<T>[] {
-    return this.linears.flatMap((linear, i) => [
-      { name: `linear${i}.weight`, param: linear.params.weight, grad: linear.grads.weight },
-      { name: `linear${i}.bias`, param: linear.params.bias, grad: linear.grads.bias },
-    ]);
+    return this.linears.flatMap((linear) => {
+      const at = this.layers.indexOf(linear);
+      return [
+        { name: `layers.${at}.weight`, param: linear.params.weight, grad: linear.grads.weight },
+        { name: `layers.${at}.bias`, param: linear.params.bias, grad: linear.grads.bias },
+      ];
+    });
   }
 
   /** Frees the activations cached by the last forward (after inference). */

@@ -70,10 +70,12 @@ function run<T>(ops: Ops<T>, c: Case): Map<string, Float32Array | Float64Array> 
       else if (c.module === 'ReLU') layer = new ReLU<T>({ ops });
       else if (c.module === 'Softmax') layer = new Softmax<T>({ ops });
       else throw new Error(`unknown fixture module ${c.module}`);
-      for (const key of Object.keys(layer.params)) set(layer.params[key]!, arr(c, key));
+      // The fixtures name LayerNorm's parameters gamma/beta; the module, as PyTorch, weight/bias.
+      const fixtureKey = (key: string) => (c.module === 'LayerNorm' ? ({ weight: 'gamma', bias: 'beta' }[key] ?? key) : key);
+      for (const key of Object.keys(layer.params)) set(layer.params[key]!, arr(c, fixtureKey(key)));
       read('y', layer.forward(x));
       read('dx', layer.backward(t(arr(c, 'dout'))));
-      for (const key of Object.keys(layer.grads)) read(`d${key}`, layer.grads[key]!);
+      for (const key of Object.keys(layer.grads)) read(`d${fixtureKey(key)}`, layer.grads[key]!);
       layer.dispose();
     }
   });

@@ -8,8 +8,9 @@ import type { SGD } from './sgd.js';
 /**
  * forward → loss → backward → SGD update; returns the batch loss. With a fused loss
  * (`takesLogits`, e.g. SoftmaxCrossEntropy) the model's Softmax is skipped in both directions.
+ * Arguments in the order of @backprop/layers' trainStep: (model, criterion, x, targets, optimizer).
  */
-export function trainStep<T = tf.Tensor>(model: MLP<T>, loss: Loss<T>, optimizer: SGD<T>, x: T, targets: T): number {
+export function trainStep<T = tf.Tensor>(model: MLP<T>, loss: Loss<T>, x: T, targets: T, optimizer: SGD<T>): number {
   const { ops } = model;
   const value = ops.tidy(() => {
     const out = loss.takesLogits ? model.logits(x) : model.forward(x);

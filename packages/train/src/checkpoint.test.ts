@@ -12,8 +12,8 @@ describe('checkpoint', () => {
       elapsedMs: 1234.5,
       model: new Map([['layers.0.weight', { dtype: 'F32', shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) }]]),
       optimizer: new Map([
-        ['iterations', { dtype: 'I32', shape: [], data: Int32Array.of(300) }],
-        ['layers.0.weight/m', { dtype: 'F32', shape: [2, 3], data: Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6) }],
+        ['state.0.step', { dtype: 'F32', shape: [], data: Float32Array.of(300) }],
+        ['state.0.exp_avg', { dtype: 'F32', shape: [2, 3], data: Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6) }],
       ]),
     };
     const back = decodeCheckpoint(encodeCheckpoint(c));

@@ -1,7 +1,7 @@
 // Adapter: any @backprop/layers Module (the autograd MLP, the ConvNet) with a layers optimizer and
 // CrossEntropyLoss on logits, as a TrainableModel.
 import type { Batch } from '@backprop/data';
-import { CrossEntropyLoss, loadStateDict, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
+import { CrossEntropyLoss, loadStateDict, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
 import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
@@ -82,15 +82,24 @@ export class LayersModel implements TrainableModel {
     loadStateDict(this.module, tensors);
   }
 
-  /** The optimizer's `stateDict` keyed by the module's PyTorch names (`iterations`, `<param>/<slot>`, Adam's β powers). */
-  optimizerState(): Promise<TensorMap> {
-    return this.optimizer.stateDict(this.module);
+  /**
+   * The optimizer's per-parameter state in torch.optim's format as named tensors
+   * (`state.<index>.step`, `.exp_avg`, `.exp_avg_sq`, `.momentum_buffer`); the hyperparameters come
+   * from the run's config on resume.
+   */
+  async optimizerState(): Promise<TensorMap> {
+    return optimizerStateTensors(this.optimizer.stateDict());
   }
 
   /** Restores `optimizerState()`; an empty map (no optimizer state saved) leaves the optimizer as it is. */
   async loadOptimizerState(tensors: TensorMap): Promise<void> {
     if (tensors.size === 0) return;
-    await this.optimizer.loadStateDict(this.module, tensors);
+    // Checkpoints of run folders from before torch.optim's format are read too (see optimizerStateFromLegacy).
+    const entries = this.module.stateEntries().filter((e) => e.kind === 'parameter');
+    const legacy = optimizerStateFromLegacy(tensors, entries.map((e) => ({ name: e.name, layout: e.layout, shape: e.variable.shape })), 'LayersModel.loadOptimizerState');
+    const state = legacy ?? optimizerStateFromTensors(tensors, 'LayersModel.loadOptimizerState');
+    const { param_groups } = this.optimizer.stateDict();
+    this.optimizer.loadStateDict({ state, param_groups });
   }
 
   parametersFinite(): boolean {

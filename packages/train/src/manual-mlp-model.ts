@@ -27,14 +27,14 @@ export class ManualMlpModel implements TrainableModel {
   constructor(readonly options: ManualMlpOptions) {
     const { nInputs, hiddenUnits, nClasses, activation, learningRate, seed } = options;
     this.mlp = new MLP(nInputs, hiddenUnits, nClasses, { activation, seed });
-    this.sgd = new SGD(this.mlp.parameters(), learningRate);
+    this.sgd = new SGD(this.mlp.parameters(), { lr: learningRate });
     this.description = `manual MLP ${[nInputs, ...hiddenUnits, nClasses].join('-')} (${activation}), hand-derived backward, SGD lr ${learningRate}`;
   }
 
   trainStep(batch: Batch): number {
     const { x, y } = toTensors(batch, { oneHot: true });
     try {
-      return trainStep(this.mlp, this.loss, this.sgd, x, y);
+      return trainStep(this.mlp, this.loss, x, y, this.sgd);
     } finally {
       tf.dispose([x, y]);
     }
@@ -74,7 +74,8 @@ export class ManualMlpModel implements TrainableModel {
     return out;
   }
 
-  loadStateDict(tensors: TensorMap): void {
+  loadStateDict(given: TensorMap): void {
+    const tensors = renameLegacyManualNames(given);
     const params = this.mlp.parameters();
     const problems: string[] = [];
     for (const { name, param } of params) {
@@ -113,4 +114,13 @@ export class ManualMlpModel implements TrainableModel {
     this.mlp.dispose();
     this.loss.dispose();
   }
+}
+
+/**
+ * Run folders written before the manual MLP took PyTorch's names call its parameters
+ * `linear<i>.weight` / `.bias`: the i-th Linear is `layers.<2i>` now (Linear, activation, …).
+ */
+function renameLegacyManualNames(tensors: TensorMap): TensorMap {
+  if (![...tensors.keys()].some((k) => /^linear\d+\.(weight|bias)$/.test(k))) return tensors;
+  return new Map([...tensors].map(([k, t]) => [k.replace(/^linear(\d+)\.(weight|bias)$/, (_, i: string, p: string) => `layers.${2 * Number(i)}.${p}`), t]));
 }

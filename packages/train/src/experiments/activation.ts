@@ -74,8 +74,7 @@ export async function activationExperiment(data: LabelledData, options: Activati
     const optimizer = new SGD(module, { lr: o.learningRate });
     const model = new LayersModel({ module, optimizer, layout: 'flat', description: `MLP (${activation})` });
     const criterion = new CrossEntropyLoss();
-    const params = module.namedParameters();
-    const weights = params.filter(([name, v]) => name.endsWith('.weight') && v.rank === 2).map(([name]) => name);
+    const weights = module.namedParameters().filter(([name, v]) => name.endsWith('.weight') && v.rank === 2).map(([name]) => name);
     const recordEval = (step: number) => {
       const r = evaluate(model, sets.test, o.evalBatchSize);
       accuracy.push({ activation, step, testAccuracy: r.accuracy });
@@ -97,7 +96,7 @@ export async function activationExperiment(data: LabelledData, options: Activati
           norms.dispose();
           weights.forEach((_, i) => gradNorms.push({ activation, step, layer: i + 1, norm: values[i]! }));
         }
-        optimizer.applyGradients(Object.fromEntries(params.map(([name, v]) => [v.name, grads.get(name)!])));
+        optimizer.applyGradients(grads); // by PyTorch name
         tf.dispose([x, y, value, ...grads.values()]);
         if (step % o.evalFreq === 0 || step === o.maxSteps) recordEval(step);
         await yieldToEventLoop();

@@ -49,7 +49,7 @@ describe('runTraining', () => {
     const { checkpoint } = await readCheckpoint(out);
     expect(checkpoint.step).toBe(20);
     expect(checkpoint.metrics).toEqual(result.metrics);
-    expect([...checkpoint.optimizer.keys()]).toContain('layers.0.weight/m');
+    expect([...checkpoint.optimizer.keys()]).toContain('state.0.exp_avg'); // torch.optim's per-parameter state, parameter 0 = layers.0.weight
 
     const summary = readFileSync(path.join(out, RUN_FILES.summary), 'utf8');
     expect(summary).toContain('Status: completed');
