@@ -1,7 +1,7 @@
 // Flag parsing on node:util's parseArgs, with values checked and converted here so that every
 // mistake is one clear line naming the flag, what it takes and what it got.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { TrainConfig } from '@backprop/train';
+import { ACTIVATION_NAMES, NORM_NAMES, OPTIMIZER_NAMES, type TrainConfig } from '@backprop/train';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -148,9 +148,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   set('batchSize', 'batch-size', (f, x) => positiveInt(f, x, cmd));
   set('evalFreq', 'eval-freq', (f, x) => positiveInt(f, x, cmd));
   set('evalBatchSize', 'eval-batch-size', (f, x) => positiveInt(f, x, cmd));
-  set('optimizer', 'optimizer', (f, x) => choice(f, x, ['sgd', 'adam'] as const, cmd));
-  set('activation', 'activation', (f, x) => choice(f, x, ['elu', 'tanh', 'relu'] as const, cmd));
-  set('norm', 'norm', (f, x) => choice(f, x, ['none', 'batch', 'layer'] as const, cmd));
+  set('optimizer', 'optimizer', (f, x) => choice(f, x, OPTIMIZER_NAMES, cmd));
+  set('activation', 'activation', (f, x) => choice(f, x, ACTIVATION_NAMES, cmd));
+  set('norm', 'norm', (f, x) => choice(f, x, NORM_NAMES, cmd));
   set('seed', 'seed', (f, x) => seedValue(f, x, cmd));
   if (v['no-initial-eval'] === true) overrides.evalAtStart = false;
   const out = str('out');

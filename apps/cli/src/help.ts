@@ -1,5 +1,8 @@
 // --help texts, one per command.
-import { PRESETS, PRESET_NAMES } from '@backprop/train';
+import { ACTIVATION_NAMES, NORM_NAMES, OPTIMIZER_NAMES, PRESETS, PRESET_NAMES } from '@backprop/train';
+
+/** A flag and its argument, padded to the help's description column (27). */
+const flag = (text: string): string => (text.length < 26 ? text.padEnd(26) : `${text} `);
 
 export const MAIN_HELP = `backprop — train the CIFAR-10 networks of the assignment on TensorFlow.js (WASM SIMD)
 
@@ -50,9 +53,9 @@ Options:
   --eval-freq N             evaluate the whole test set (and checkpoint) every N steps
   --eval-batch-size N       test examples per forward pass (memory only)
   --no-initial-eval         skip the step-0 evaluation of the untrained model
-  --optimizer sgd|adam      (manual-mlp: sgd only)
-  --activation elu|tanh|relu  hidden activation (MLPs)
-  --norm none|batch|layer   normalisation after each hidden activation (autograd MLP)
+  ${flag(`--optimizer ${OPTIMIZER_NAMES.join('|')}`)}(manual-mlp: sgd only)
+  ${flag(`--activation ${ACTIVATION_NAMES.join('|')}`)}hidden activation (MLPs)
+  ${flag(`--norm ${NORM_NAMES.join('|')}`)}normalisation after each hidden activation (autograd MLP)
   --seed N                  weights and data order (default 42)
   --data PATH               cifar-10-binary.tar.gz, the python archive or an extracted folder
                             (default: the download cache, fetched on first use)

@@ -1,14 +1,15 @@
 // Messages between the page and the training worker. Plain, structured-clone-safe objects; big
 // arrays travel as typed arrays (transferred where the sender no longer needs them).
+import type { ActivationName, NormName, OptimizerName } from '@backprop/train';
 import type { StepTiming } from './worker/measure-steps.js';
 
 /** The knobs the UI exposes: the CLI's flags (see @backprop/train's TrainConfig). */
 export interface RunSettings {
   preset: string;
   hiddenUnits: number[];
-  activation: 'elu' | 'tanh' | 'relu';
-  norm: 'none' | 'batch' | 'layer';
-  optimizer: 'sgd' | 'adam';
+  activation: ActivationName;
+  norm: NormName;
+  optimizer: OptimizerName;
   learningRate: number;
   maxSteps: number;
   batchSize: number;

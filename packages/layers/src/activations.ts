@@ -1,4 +1,4 @@
-// Parameter-free element-wise modules: torch.nn.ELU, ReLU, Tanh.
+// Parameter-free element-wise modules: torch.nn.ELU, ReLU, Tanh, Sigmoid.
 import { tf } from '@backprop/tensor';
 import { Module } from './module.js';
 import { pyFloat } from './repr.js';
@@ -30,5 +30,12 @@ export class ReLU extends Module {
 export class Tanh extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tanh(x);
+  }
+}
+
+/** Sigmoid(x) = 1/(1 + e⁻ˣ). */
+export class Sigmoid extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.sigmoid(x);
   }
 }

@@ -6,7 +6,7 @@ export { toTorchLayout, fromTorchLayout, torchShape } from './torch-layout.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dOptions } from './conv2d.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
-export { ELU, ReLU, Tanh } from './activations.js';
+export { ELU, ReLU, Sigmoid, Tanh } from './activations.js';
 export { MaxPool2d } from './max-pool2d.js';
 export { Flatten } from './flatten.js';
 export { Sequential } from './sequential.js';

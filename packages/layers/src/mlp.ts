@@ -3,7 +3,8 @@
 // (2×100, ELU, BN after each ELU ≈ 0.54). Names: `layers.<i>.…` (one Sequential), as in the
 // PyTorch reference.
 import { Rng, tf } from '@backprop/tensor';
-import { ELU, ReLU, Tanh } from './activations.js';
+import { activationChoices, isActivationName, type ActivationName } from '@backprop/manual';
+import { ELU, ReLU, Sigmoid, Tanh } from './activations.js';
 import { BatchNorm1d } from './batch-norm.js';
 import { positiveInt, shapeStr } from './errors.js';
 import { Flatten } from './flatten.js';
@@ -13,7 +14,8 @@ import { rngFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Sequential } from './sequential.js';
 
-export type Activation = 'elu' | 'tanh' | 'relu';
+/** The activation names are @backprop/manual's ACTIVATION_NAMES (one list for every package). */
+export type Activation = ActivationName;
 
 /** Initial weights: PyTorch's default initialisation from `seed` (default 42) or `rng` (InitOptions). */
 export interface MLPOptions extends InitOptions {
@@ -24,17 +26,16 @@ export interface MLPOptions extends InitOptions {
   layerNorm?: boolean;
 }
 
+const ACTIVATION_MODULES: { [K in Activation]: () => Module } = {
+  elu: () => new ELU(),
+  tanh: () => new Tanh(),
+  relu: () => new ReLU(),
+  sigmoid: () => new Sigmoid(),
+};
+
 const activationModule = (name: Activation): Module => {
-  switch (name) {
-    case 'elu':
-      return new ELU();
-    case 'tanh':
-      return new Tanh();
-    case 'relu':
-      return new ReLU();
-    default:
-      throw new Error(`MLP: activation must be 'elu', 'tanh' or 'relu', got '${String(name)}'`);
-  }
+  if (!isActivationName(name)) throw new Error(`MLP: activation must be ${activationChoices()}, got '${String(name)}'`);
+  return ACTIVATION_MODULES[name]();
 };
 
 export class MLP extends Module {

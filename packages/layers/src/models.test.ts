@@ -51,7 +51,7 @@ describe('MLP', () => {
 
   it('checks its options', () => {
     expect(() => new MLP(10, [5], 2, { batchNorm: true, layerNorm: true })).toThrow(/batchNorm or layerNorm, not both/);
-    expect(() => new MLP(10, [5], 2, { activation: 'gelu' as never })).toThrow(/activation must be 'elu', 'tanh' or 'relu', got 'gelu'/);
+    expect(() => new MLP(10, [5], 2, { activation: 'gelu' as never })).toThrow(/activation must be 'elu', 'tanh', 'relu' or 'sigmoid', got 'gelu'/);
     expect(() => new MLP(10, [0], 2)).toThrow(/nHidden\[0\] must be a positive integer/);
   });
 

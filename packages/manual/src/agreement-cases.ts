@@ -14,6 +14,8 @@ import { ReLU } from './relu.js';
 import { Softmax, softmaxWith } from './softmax.js';
 import { SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { Tanh } from './tanh.js';
+import { Sigmoid } from './sigmoid.js';
+import type { ActivationName } from './activation-names.js';
 
 const normals = (rng: Rng, size: number, mean = 0, std = 1): Float64Array => roundToFloat32(rng.fillNormal(new Float64Array(size), mean, std));
 
@@ -111,7 +113,7 @@ function lossSpec(module: string, make: <T>(ops: Ops<T>) => Loss<T>, onProbs: bo
   };
 }
 
-function mlpSpec(activation: 'elu' | 'tanh' | 'relu'): AgreementSpec {
+function mlpSpec(activation: ActivationName): AgreementSpec {
   return {
     module: `MLP (${activation}) + CrossEntropy`,
     run(rng) {
@@ -155,6 +157,7 @@ export const agreementSpecs: AgreementSpec[] = [
   layerSpec('Linear', <T>(ops: Ops<T>, f: number) => new Linear<T>(f, 23, { ops }), 0, 1),
   layerSpec('ELU', <T>(ops: Ops<T>) => new ELU<T>(1, { ops })),
   layerSpec('Tanh', <T>(ops: Ops<T>) => new Tanh<T>({ ops })),
+  layerSpec('Sigmoid', <T>(ops: Ops<T>) => new Sigmoid<T>({ ops })),
   layerSpec('ReLU', <T>(ops: Ops<T>) => new ReLU<T>({ ops })),
   layerSpec('Softmax', <T>(ops: Ops<T>) => new Softmax<T>({ ops }), 0, 3),
   layerSpec('LayerNorm', <T>(ops: Ops<T>, f: number) => new LayerNorm<T>(f, 1e-5, { ops }), 10, 2),

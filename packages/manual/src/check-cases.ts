@@ -14,6 +14,8 @@ import { ReLU } from './relu.js';
 import { Softmax, softmaxWith } from './softmax.js';
 import { SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { Tanh } from './tanh.js';
+import { Sigmoid } from './sigmoid.js';
+import { ACTIVATION_NAMES } from './activation-names.js';
 
 /** np.random.choice(range(lo, hi)) */
 export const between = (rng: Rng, lo: number, hi: number): number => lo + rng.int(hi - lo);
@@ -89,7 +91,7 @@ const relRule = (tolerance: number) => `rel < ${tolerance.toExponential(0)}, or 
 
 const activationSpec = (
   module: string,
-  make: () => ELU<F64Tensor> | Tanh<F64Tensor> | ReLU<F64Tensor> | Softmax<F64Tensor>,
+  make: () => ELU<F64Tensor> | Tanh<F64Tensor> | ReLU<F64Tensor> | Sigmoid<F64Tensor> | Softmax<F64Tensor>,
   tolerance: number,
   original: boolean,
   kinkAtZero = false,
@@ -144,6 +146,7 @@ export const checkSpecs: CheckSpec[] = [
   activationSpec('Softmax', () => new Softmax<F64Tensor>({ ops: f64Ops }), 1e-5, true),
   activationSpec('Tanh', () => new Tanh<F64Tensor>({ ops: f64Ops }), 1e-6, false),
   activationSpec('ReLU', () => new ReLU<F64Tensor>({ ops: f64Ops }), 1e-6, false, true),
+  activationSpec('Sigmoid', () => new Sigmoid<F64Tensor>({ ops: f64Ops }), 1e-6, false),
   {
     module: 'CrossEntropy',
     check: `${vjp}; probabilities mixed with uniform, p ≥ ${PROB_FLOOR_SHARE}/C`,
@@ -179,7 +182,7 @@ export const checkSpecs: CheckSpec[] = [
       const n = between(rng, 2, 10);
       const sizes = [between(rng, 2, 12), between(rng, 2, 8), between(rng, 2, 6)];
       const c = between(rng, 2, 6);
-      const activation = (['elu', 'tanh', 'relu'] as const)[rng.int(3)]!;
+      const activation = ACTIVATION_NAMES[rng.int(ACTIVATION_NAMES.length)]!;
       // Weights of std 0.5, not 1e-4: with the original's init every gradient but the last
       // layer's is ~1e-8 and the check would say little.
       const model = new MLP<F64Tensor>(sizes[0]!, sizes.slice(1), c, { ops: f64Ops, rng, std: 0.5, activation });

@@ -16,12 +16,14 @@ export { Linear, type LinearOptions } from './linear.js';
 export { Activation } from './activation.js';
 export { ELU } from './elu.js';
 export { Tanh } from './tanh.js';
+export { Sigmoid } from './sigmoid.js';
+export { ACTIVATION_NAMES, activationChoices, isActivationName, type ActivationName } from './activation-names.js';
 export { ReLU } from './relu.js';
 export { Softmax, softmaxWith } from './softmax.js';
 export { CrossEntropy } from './cross-entropy.js';
 export { SoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 export { LayerNorm } from './layer-norm.js';
-export { MLP, type MLPOptions, type ActivationName } from './mlp.js';
+export { MLP, type MLPOptions } from './mlp.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { trainStep, evaluate, predict, accuracy, argmaxRows } from './train-step.js';
 export {

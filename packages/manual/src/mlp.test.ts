@@ -49,7 +49,7 @@ describe('MLP', () => {
     const probs = m.forward(F64Tensor.from(new Float64Array(24).fill(1), [2, 12]));
     expect(probs.data[0]! + probs.data[1]! + probs.data[2]!).toBeCloseTo(1, 14);
     expect(() => m.forward(F64Tensor.zeros([2, 11]))).toThrow('MLP.forward: x must have shape [N, 12], got [2, 11]');
-    expect(() => new MLP(4, [3], 2, { activation: 'gelu' as 'elu' })).toThrow("MLP: options.activation must be 'elu', 'tanh' or 'relu', got 'gelu'");
+    expect(() => new MLP(4, [3], 2, { activation: 'gelu' as 'elu' })).toThrow("MLP: options.activation must be 'elu', 'tanh', 'relu' or 'sigmoid', got 'gelu'");
     expect(() => new MLP(4, [0], 2)).toThrow('MLP: nHidden[0] must be a positive integer, got 0');
   });
 

@@ -10,9 +10,11 @@ import type { Layer, ModuleOptions, ParamRef } from './module.js';
 import type { Ops } from './ops.js';
 import { ReLU } from './relu.js';
 import { Softmax } from './softmax.js';
+import { Sigmoid } from './sigmoid.js';
 import { Tanh } from './tanh.js';
+import { activationChoices, isActivationName, type ActivationName } from './activation-names.js';
 
-export type ActivationName = 'elu' | 'tanh' | 'relu';
+export type { ActivationName };
 
 export interface MLPOptions<T> extends ModuleOptions<T> {
   /** Hidden-layer activation (default 'elu', the original's). */
@@ -25,11 +27,16 @@ export interface MLPOptions<T> extends ModuleOptions<T> {
   std?: number;
 }
 
+const ACTIVATION_LAYERS: { [K in ActivationName]: <T>(ops: Ops<T>) => Layer<T> } = {
+  elu: (ops) => new ELU(1, { ops }),
+  tanh: (ops) => new Tanh({ ops }),
+  relu: (ops) => new ReLU({ ops }),
+  sigmoid: (ops) => new Sigmoid({ ops }),
+};
+
 function makeActivation<T>(name: ActivationName, ops: Ops<T>): Layer<T> {
-  if (name === 'elu') return new ELU<T>(1, { ops });
-  if (name === 'tanh') return new Tanh<T>({ ops });
-  if (name === 'relu') return new ReLU<T>({ ops });
-  throw new Error(`MLP: options.activation must be 'elu', 'tanh' or 'relu', got '${String(name)}'`);
+  if (!isActivationName(name)) throw new Error(`MLP: options.activation must be ${activationChoices()}, got '${String(name)}'`);
+  return ACTIVATION_LAYERS[name](ops);
 }
 
 export class MLP<T = tf.Tensor> {

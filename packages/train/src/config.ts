@@ -2,11 +2,19 @@
 // A run is fully determined by its config and its data: same config, same data → same metrics.
 // Presets (presets.ts) are partial configs; the CLI's flags override single fields.
 
-export type ModelKind = 'manual-mlp' | 'mlp' | 'cnn';
-export type ActivationName = 'elu' | 'tanh' | 'relu';
-export type NormName = 'none' | 'batch' | 'layer';
-export type OptimizerName = 'sgd' | 'adam';
-export type NormalizationName = 'mean-image' | 'per-channel' | 'none';
+import { ACTIVATION_NAMES, type ActivationName } from '@backprop/manual';
+
+// Each choice is one list; its type, the validation below, the CLI's flags and the web form's
+// options all derive from it. Activations are @backprop/manual's list (the modules live there).
+export const MODEL_KINDS = ['manual-mlp', 'mlp', 'cnn'] as const;
+export const NORM_NAMES = ['none', 'batch', 'layer'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
+export const NORMALIZATION_NAMES = ['mean-image', 'per-channel', 'none'] as const;
+export { ACTIVATION_NAMES, type ActivationName };
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export type NormName = (typeof NORM_NAMES)[number];
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+export type NormalizationName = (typeof NORMALIZATION_NAMES)[number];
 
 export interface TrainConfig {
   /** Name of the preset the run started from (a record only; the fields below are what count). */
@@ -74,11 +82,11 @@ const positiveInt = (field: string, value: unknown): string | null =>
 /** Throws one error listing every invalid field (naming it, the expected and the actual value). */
 export function validateConfig(config: TrainConfig): TrainConfig {
   const problems = [
-    oneOf('model', config.model, ['manual-mlp', 'mlp', 'cnn'] as const),
-    oneOf('activation', config.activation, ['elu', 'tanh', 'relu'] as const),
-    oneOf('norm', config.norm, ['none', 'batch', 'layer'] as const),
-    oneOf('optimizer', config.optimizer, ['sgd', 'adam'] as const),
-    oneOf('normalization', config.normalization, ['mean-image', 'per-channel', 'none'] as const),
+    oneOf('model', config.model, MODEL_KINDS),
+    oneOf('activation', config.activation, ACTIVATION_NAMES),
+    oneOf('norm', config.norm, NORM_NAMES),
+    oneOf('optimizer', config.optimizer, OPTIMIZER_NAMES),
+    oneOf('normalization', config.normalization, NORMALIZATION_NAMES),
     positiveInt('maxSteps', config.maxSteps),
     positiveInt('batchSize', config.batchSize),
     positiveInt('evalFreq', config.evalFreq),

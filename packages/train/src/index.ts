@@ -3,6 +3,11 @@
 export {
   DEFAULT_CONFIG,
   validateConfig,
+  MODEL_KINDS,
+  ACTIVATION_NAMES,
+  NORM_NAMES,
+  OPTIMIZER_NAMES,
+  NORMALIZATION_NAMES,
   type TrainConfig,
   type ModelKind,
   type ActivationName,

@@ -39,6 +39,11 @@ export const DERIVATIONS: Record<string, Derivation> = {
     source: 'report §1.1 (b), with h = ReLU (added here)',
     tex: [String.raw`Y = \max(X, 0),\qquad \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y}\circ[X > 0]`],
   },
+  Sigmoid: {
+    title: 'Sigmoid',
+    source: 'docs/derivations.md, elementwise activations (added here)',
+    tex: [String.raw`Y = \sigma(X) = \frac{1}{1+e^{-X}},\qquad \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y}\circ Y\circ\big(1 - Y\big)`],
+  },
   Softmax: {
     title: 'Softmax',
     source: 'report §1.1 (c)(i)',

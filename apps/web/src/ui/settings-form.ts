@@ -1,6 +1,6 @@
 // The preset picker and the hyperparameters (the CLI's flags). Choosing a preset fills every field
 // with that preset's values; the user may then change any of them.
-import { PRESET_NAMES, presetConfig, type TrainConfig } from '@backprop/train';
+import { ACTIVATION_NAMES, NORM_NAMES, OPTIMIZER_NAMES, PRESET_NAMES, presetConfig, type TrainConfig } from '@backprop/train';
 import type { RunSettings } from '../protocol.js';
 import { byId, el } from './dom.js';
 
@@ -30,6 +30,13 @@ export class SettingsForm {
 
   constructor(initialPreset = 'mlp-manual') {
     for (const name of PRESET_NAMES) this.preset.append(el('option', { value: name }, PRESET_LABELS[name] ?? name));
+    // The choices come from @backprop/train's lists, so a new activation appears here by itself.
+    const choices = [
+      [this.inputs.activation, ACTIVATION_NAMES],
+      [this.inputs.norm, NORM_NAMES],
+      [this.inputs.optimizer, OPTIMIZER_NAMES],
+    ] as const;
+    for (const [select, names] of choices) select.replaceChildren(...names.map((name) => el('option', { value: name }, name)));
     this.preset.value = PRESET_NAMES.includes(initialPreset as never) ? initialPreset : 'mlp-manual';
     this.preset.addEventListener('change', () => this.fill(presetConfig(this.preset.value)));
     this.fill(presetConfig(this.preset.value));
