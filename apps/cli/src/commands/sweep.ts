@@ -75,13 +75,23 @@ function requireCli(): string {
   return cli;
 }
 
+/** `--sbatch-line --mem=4G` → `--sbatch-line=--mem=4G`: its values are options themselves, which parseArgs would refuse as ambiguous. */
+export function joinSbatchLines(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--sbatch-line' && argv[i + 1] !== undefined) out.push(`--sbatch-line=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
+
 const sweepError = (err: unknown): never => {
   if (err instanceof SweepSpecError || err instanceof SweepFolderError) throw new UsageError(err.message, CMD);
   throw err;
 };
 
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
-  const { values: v, positionals } = parse(argv, SWEEP_OPTIONS, CMD);
+  const { values: v, positionals } = parse(joinSbatchLines(argv), SWEEP_OPTIONS, CMD);
   if (v.help === true) {
     io.stdout.write(SWEEP_HELP);
     return 0;
