@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliEntry } from './commands/sweep.js';
+import { cliEntry, joinSbatchLines, trialTrainArgs } from './commands/sweep.js';
 import { main } from './main.js';
 import { writeCifarFolder } from './test-support/cifar-folder.js';
 import { fakeIo, type FakeIo } from './test-support/fake-io.js';
@@ -36,6 +36,26 @@ grid:
   batchSize: [10, 500]
 `,
 );
+
+describe('backprop sweep, in process', () => {
+  it('--dry-run lists the planned trials; nothing is written', async () => {
+    const r = await run(['sweep', mixed, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').slice(2, 6).map((l) => l.trim().split(/\s+/))).toEqual([
+      ['trial-000', '0.01', '10'],
+      ['trial-001', '1e+30', '10'],
+      ['trial-002', '0.01', '500'],
+      ['trial-003', '1e+30', '500'],
+    ]);
+    expect(existsSync('sweeps')).toBe(false);
+  });
+
+  it("a trial's train flags; --sbatch-line values that are options", () => {
+    const plan = { spec: { base: 'mlp', set: { maxSteps: 8, hiddenUnits: [8, 4], evalAtStart: false }, grid: {}, random: {} }, trials: [{ index: 0, id: 'trial-000', params: { learningRate: 0.003 } }] };
+    expect(trialTrainArgs(plan as never, 0)).toEqual(['mlp', '--max-steps', '8', '--dnn-hidden-units', '8,4', '--no-initial-eval', '--learning-rate', '0.003']);
+    expect(joinSbatchLines(['x', '--sbatch-line', '--mem=4G', '--slurm'])).toEqual(['x', '--sbatch-line=--mem=4G', '--slurm']);
+  });
+});
 
 describe.skipIf(!existsSync(cliEntry()))('backprop sweep (needs the built CLI)', () => {
   it('bad sweep files: one line naming the file and the key, exit 2', async () => {
