@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const task = (id: string, ms: number, code = 0): PoolTask => ({
   id,
   command: process.execPath,
-  args: ['-e', `console.log('start', Date.now()); process.on('SIGTERM', () => { console.log('term'); process.exit(143); }); setTimeout(() => { console.log('end', Date.now()); process.exit(${code}); }, ${ms});`],
+  args: ['-e', `process.on('SIGTERM', () => { console.log('term'); process.exit(143); }); console.log('start', Date.now()); setTimeout(() => { console.log('end', Date.now()); process.exit(${code}); }, ${ms});`],
   log: path.join(root, `${id}.log`),
 });
 const times = (id: string) => {
@@ -39,7 +39,9 @@ describe('runPool', () => {
     const tasks = [task('s1', 20_000), task('s2', 20_000), task('s3', 100)];
     const started: string[] = [];
     const done = runPool(tasks, { workers: 2, signal: controller.signal, onStart: (t) => void started.push(t.id) });
-    await new Promise((r) => setTimeout(r, 700));
+    // Abort once both running tasks have their SIGTERM handler (they print 'start' after installing it).
+    const hasStarted = (id: string) => existsSync(path.join(root, `${id}.log`)) && readFileSync(path.join(root, `${id}.log`), 'utf8').includes('start');
+    while (!(hasStarted('s1') && hasStarted('s2'))) await new Promise((r) => setTimeout(r, 20));
     controller.abort();
     const { codes, stopped } = await done;
     expect(stopped).toBe(true);
