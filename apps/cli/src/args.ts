@@ -105,6 +105,8 @@ export interface TrainArgs {
   data: string | undefined;
   out: string | undefined;
   resume: string | undefined;
+  /** --from: a run folder (e.g. a sweep's trial) or a sweep folder (its best trial) whose config to train again. */
+  from: string | undefined;
   cacheDir: string | undefined;
   /** --threads as given (resolveThreads applies the default). */
   threads: string | undefined;
@@ -127,6 +129,7 @@ export const TRAIN_OPTIONS = {
   data: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
+  from: { type: 'string' },
   'cache-dir': { type: 'string' },
   threads: { type: 'string' },
   force: { type: 'boolean' },
@@ -157,6 +160,10 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   if (out !== undefined && out.trim() === '') throw new UsageError(`--out must name a folder, got '${out}'`, cmd);
   const resume = str('resume');
   if (resume !== undefined && resume.trim() === '') throw new UsageError(`--resume must name a run folder, got '${resume}'`, cmd);
+  const from = str('from');
+  if (from !== undefined && from.trim() === '') throw new UsageError(`--from must name a run folder or a sweep folder, got '${from}'`, cmd);
+  if (from !== undefined && resume !== undefined) throw new UsageError('--from starts a new run from a config, --resume continues one; give one of them', cmd);
+  if (from !== undefined && positionals.length > 0) throw new UsageError(`--from takes the preset from the run's config.json; give no preset (got '${positionals[0]}')`, cmd);
   return {
     help: v.help === true,
     preset: positionals[0],
@@ -164,6 +171,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     data: str('data'),
     out: str('out'),
     resume: str('resume'),
+    from: str('from'),
     cacheDir: str('cache-dir'),
     threads: str('threads'),
     force: v.force === true,

@@ -13,6 +13,7 @@ Commands:
   gradcheck [module…]    gradient checks of the hand-derived modules and the LayerNorm versions
   data fetch|info|verify download CIFAR-10 into the cache, describe it, or check it
   experiment <name>      the report's discussion claims, measured (activation, norm-batch-size)
+  sweep <file>           hyperparameter search: trials in parallel here or as a Slurm job array
   serve [--data <file>]  serve the web app (COOP/COEP for WASM threads), optionally with an archive
 
 Run 'backprop <command> --help' for a command's options.
@@ -26,6 +27,7 @@ const presetLines = PRESET_NAMES.map((name) => {
 
 export const TRAIN_HELP = `Usage: backprop train <preset> [options]
        backprop train --resume <run folder> [--max-steps N] [--eval-freq N]
+       backprop train --from <run folder | sweep folder> [options]   (a run's config again, e.g. a sweep's best trial)
 
 Trains on CIFAR-10 (mean image subtracted, pixels 0–255, seed 42) and writes a run folder:
 config.json, metrics.csv, metrics.json, loss.svg, accuracy.svg, model.safetensors,
@@ -124,4 +126,52 @@ export const SERVE_HELP = `Usage: backprop serve [--data <archive>] [--port 5173
 Serves the built web app (apps/web/dist; run \`pnpm build\` first) with the Cross-Origin-Opener-Policy
 and Cross-Origin-Embedder-Policy headers that WASM threads need. With --data, the page loads that
 CIFAR-10 archive (binary or python .tar.gz) by itself.
+`;
+
+export const SWEEP_HELP = `Usage: backprop sweep <sweep file> [--out DIR] [--workers N] [--threads-per-trial N] [--data PATH]
+       backprop sweep <sweep file> --slurm [--partition P] [--time T] [--cpus-per-task N] [--sbatch-line L]…
+       backprop sweep --resume <sweep folder>
+       backprop sweep status|collect <sweep folder>
+
+Hyperparameter search: trains one ordinary run folder per trial (sweep folder/trials/trial-NNN) and
+ranks them. The sweep file (YAML or JSON; keys are config.json's field names):
+
+  name: mlp-search                  # folder name under sweeps/ (default sweep-<base>)
+  base: mlp                         # the preset every trial starts from
+  metric: best_accuracy             # or final_accuracy: what ranks the trials
+  trials: 24                        # budget (default: the grid's size; required with random)
+  seed: 1                           # seed of the random draws (each trial's own seed is 'seed' below)
+  data: ../shared/data              # optional, relative to the sweep file (--data overrides)
+  set:    { maxSteps: 1000, evalFreq: 250 }                 # fixed for every trial
+  grid:   { optimizer: [sgd, adam], norm: [none, batch] }   # every combination (cycled)
+  random:                                                   # drawn per trial, seeded
+    learningRate: { logUniform: [1.0e-4, 1.0e-2] }          # also uniform, intUniform [low, high]
+    hiddenUnits:  { choice: [[100], [200], [100, 100]] }
+
+Options: hiddenUnits, activation, norm, optimizer, learningRate, maxSteps, batchSize, evalFreq,
+evalAtStart, evalBatchSize, seed. Random draws are rounded to 3 significant digits.
+
+Locally a pool of worker processes runs the trials, each 'backprop train' with --threads N
+(default: one worker per core, 1 thread each, so the cores are not oversubscribed). Ctrl-C or
+SIGTERM stops the running trials cleanly (each keeps a checkpoint); --resume continues them and
+runs the rest. A trial that fails or diverges is recorded as such; the others go on.
+
+With --slurm, the folder gets sweep.sbatch, a job array with one task per trial (each running
+'backprop sweep trial <folder> <index>'), and sbatch submits it; the folder must be on a file system
+the nodes share. 'sweep status' shows each trial's state, 'sweep collect' writes the results
+wherever the trials ran.
+
+Results: results.csv and summary.md (every trial's options, final and best test accuracy, ranked),
+plots/*.svg (the metric vs each searched option, all trials' accuracy curves).
+Rerun a trial (e.g. the best) as a new run: backprop train --from <sweep folder>/trials/<trial>.
+
+Options:
+  --out DIR                the sweep folder (default sweeps/<name>, made unique)
+  --workers N              trials at once (default: cores / threads per trial)
+  --threads-per-trial N    WASM threads of each trial (default 1)
+  --data PATH, --cache-dir DIR   the data, as for train
+  --dry-run                print the planned trials and stop
+  --slurm                  submit a Slurm job array instead of running here
+  --partition P, --time T, --cpus-per-task N (default 1), --sbatch-line '--mem=4G' (repeatable)
+  -h, --help               this text
 `;

@@ -21,7 +21,7 @@ const small = ['--data', cifar, '--batch-size', '10', '--eval-freq', '3', '--dnn
 
 describe('backprop', () => {
   it('--help everywhere, exit 0', async () => {
-    for (const argv of [['--help'], ['train', '--help'], ['gradcheck', '-h'], ['data', '--help'], ['experiment', '--help']]) {
+    for (const argv of [['--help'], ['train', '--help'], ['gradcheck', '-h'], ['data', '--help'], ['experiment', '--help'], ['sweep', '--help']]) {
       const { code, out, err } = await run(argv);
       expect(code).toBe(0);
       expect(out).toMatch(/^(Usage|backprop —)/);
@@ -30,7 +30,7 @@ describe('backprop', () => {
   });
 
   it.each([
-    [['frobnicate'], "backprop: unknown command 'frobnicate', expected one of train, gradcheck, data, experiment, serve (see 'backprop --help')"],
+    [['frobnicate'], "backprop: unknown command 'frobnicate', expected one of train, gradcheck, data, experiment, serve, sweep (see 'backprop --help')"],
     [['train'], "backprop train: missing preset: backprop train <mlp-manual|mlp|mlp-tuned|cnn> (see 'backprop train --help')"],
     [['train', 'mlp-manual', '--optimizer', 'adam'], "backprop train: optimizer must be 'sgd' for the manual MLP (@backprop/manual has plain SGD only), got 'adam' (see 'backprop train --help')"],
     [['train', 'cnn', '--activation', 'tanh'], "backprop train: --activation do(es) not apply to the cnn preset (see 'backprop train --help')"],

@@ -4,6 +4,7 @@ import { dataCommand } from './commands/data.js';
 import { experimentCommand } from './commands/experiment.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { serveCommand } from './commands/serve.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { errorLine, UsageError } from './errors.js';
 import { MAIN_HELP } from './help.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
   data: dataCommand,
   experiment: experimentCommand,
   serve: serveCommand,
+  sweep: sweepCommand,
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -59,3 +59,21 @@ export {
   type NormBatchSizeResult,
   type NormBatchSizeRow,
 } from './experiments/norm-batch-size.js';
+export {
+  parseSweepSpec,
+  validateSweepSpec,
+  sweepSpecToFile,
+  checkValue,
+  gridSize,
+  SweepSpecError,
+  SWEEP_KEYS,
+  METRICS,
+  type SweepSpec,
+  type SweepKey,
+  type SweepValue,
+  type SweepMetric,
+  type Distribution,
+} from './sweep/spec.js';
+export { planTrials, trialId, draw, type Trial } from './sweep/plan.js';
+export { trialResult, rankResults, resultsCsv, sweepSummaryMarkdown, searchedKeys, formatValue, type TrialResult, type TrialStatus, type SweepSummaryInput } from './sweep/results.js';
+export { metricVsOptionSpec, trialCurvesSpec } from './sweep/sweep-charts.js';

@@ -2,10 +2,12 @@
 // the run with a progress line, Ctrl-C / SIGTERM / SIGHUP as a graceful stop, and a summary at
 // the end. Every value (flags, --out, the checkpoint) is checked before the data is loaded or a
 // folder created; the batch size against the data right after loading, still before any folder.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '@backprop/tensor';
-import { divergedStatus, formatDuration, formatMetric, isPresetName, PRESET_NAMES, presetConfig, validateConfig, type Checkpoint, type TrainConfig } from '@backprop/train';
-import { checkRunDir, readCheckpoint, runTraining, RunFolderError } from '@backprop/train/node';
+import { rankResults, divergedStatus, formatDuration, formatMetric, isPresetName, PRESET_NAMES, presetConfig, validateConfig, type Checkpoint, type TrainConfig } from '@backprop/train';
+import { checkRunDir, collectTrials, readCheckpoint, readSweepPlan, runTraining, RUN_FILES, RunFolderError, SWEEP_FILE } from '@backprop/train/node';
 import { parseTrainArgs, type TrainArgs } from '../args.js';
 import { loadCifarWithProgress } from '../data-source.js';
 import { UsageError } from '../errors.js';
@@ -52,6 +54,14 @@ export async function resolveRun(args: TrainArgs): Promise<{ config: TrainConfig
     }
     return { config, resume: checkpoint, resumeDir: dir, out: args.out ?? dir };
   }
+  if (args.from) {
+    const config = await configFrom(args.from);
+    try {
+      return { config: validateConfig({ ...config, ...args.overrides }), out: args.out };
+    } catch (err) {
+      throw new UsageError((err as Error).message.replace(/^TrainConfig: /, ''), 'train');
+    }
+  }
   if (!args.preset) throw new UsageError(`missing preset: backprop train <${PRESET_NAMES.join('|')}>`, 'train');
   if (!isPresetName(args.preset)) throw new UsageError(`unknown preset '${args.preset}', expected one of ${PRESET_NAMES.join(', ')}`, 'train');
   const base = presetConfig(args.preset);
@@ -63,6 +73,29 @@ export async function resolveRun(args: TrainArgs): Promise<{ config: TrainConfig
     return { config: presetConfig(args.preset, args.overrides), out: args.out };
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^TrainConfig: /, ''), 'train');
+  }
+}
+
+/** The config of a run folder's config.json, or of a sweep folder's best completed trial. */
+async function configFrom(dir: string): Promise<TrainConfig> {
+  if (existsSync(path.join(dir, SWEEP_FILE))) {
+    const plan = await readSweepPlan(dir);
+    const ranked = rankResults(
+      (await collectTrials(dir, plan)).map((c) => c.result),
+      plan.spec.metric,
+    );
+    const best = ranked[0];
+    if (!best || best.status !== 'completed') throw new UsageError(`--from ${dir}: no trial of this sweep has completed yet`, 'train');
+    return plan.trials[best.index]!.config;
+  }
+  const file = path.join(dir, RUN_FILES.config);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`--from ${dir}: cannot read ${file} (${err.code === 'ENOENT' ? 'not a run folder or a sweep folder' : (err.code ?? err.message)})`, 'train');
+  });
+  try {
+    return validateConfig(JSON.parse(text) as TrainConfig);
+  } catch (err) {
+    throw new UsageError(`--from ${dir}: ${file}: ${(err as Error).message}`, 'train');
   }
 }
 
