@@ -15,6 +15,7 @@
 //     hiddenUnits: { choice: [[100], [200], [100, 100]] }
 //     batchSize: { intUniform: [64, 256] }
 import { parse as parseYaml } from 'yaml';
+import { ACTIVATION_NAMES, NORM_NAMES, OPTIMIZER_NAMES } from '../config.js';
 import { PRESET_NAMES, isPresetName } from '../presets.js';
 
 /** Training options a sweep may fix or search (TrainConfig's fields, as in config.json). */
@@ -74,16 +75,17 @@ export function checkValue(key: SweepKey, value: unknown, where: string): SweepV
     throw new SweepSpecError(`${where} must be ${expected}, got ${show(value)}`);
   };
   const positiveInt = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fail('a positive integer'));
+  const oneOf = (names: readonly string[]) => (names.includes(value as string) ? (value as string) : fail(`one of ${names.join(', ')}`));
   switch (key) {
     case 'hiddenUnits':
       if (!Array.isArray(value) || !value.every((h) => typeof h === 'number' && Number.isInteger(h) && h > 0)) fail('a list of positive integers like [100, 100]');
       return [...(value as number[])];
     case 'activation':
-      return ['elu', 'tanh', 'relu'].includes(value as string) ? (value as string) : fail('one of elu, tanh, relu');
+      return oneOf(ACTIVATION_NAMES);
     case 'norm':
-      return ['none', 'batch', 'layer'].includes(value as string) ? (value as string) : fail('one of none, batch, layer');
+      return oneOf(NORM_NAMES);
     case 'optimizer':
-      return ['sgd', 'adam'].includes(value as string) ? (value as string) : fail('one of sgd, adam');
+      return oneOf(OPTIMIZER_NAMES);
     case 'learningRate':
       return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fail('a positive number');
     case 'maxSteps':
