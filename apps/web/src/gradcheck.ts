@@ -60,7 +60,15 @@ function addRows(rows: GradCheckRow[]): void {
     total++;
     if (!r.pass) failures++;
   }
-  byId('summary').textContent = `${total - failures} of ${total} checks pass so far …`;
+  showSummary(`${total - failures} of ${total} checks pass so far …`);
+}
+
+/** The verdict line: red, naming the failures, as soon as one row fails; green only when none does. */
+function showSummary(text: string): void {
+  const summary = byId('summary');
+  summary.textContent = failures > 0 ? `✗ ${failures} of ${total} checks FAIL — ${text}` : text;
+  summary.classList.toggle('failing', failures > 0);
+  summary.dataset.failures = String(failures);
 }
 
 function run(): void {
@@ -69,6 +77,9 @@ function run(): void {
   failures = total = 0;
   runButton.disabled = true;
   const summary = byId('summary');
+  summary.classList.remove('failing');
+  for (const card of document.querySelectorAll('.module.has-failures')) card.classList.remove('has-failures');
+  history.replaceState(null, '', `?seed=${Number(seedInput.value) || 0}`);
   summary.textContent = 'running …';
   delete summary.dataset.done;
   worker = new Worker(new URL('./gradcheck/gradcheck-worker.ts', import.meta.url), { type: 'module', name: 'backprop-gradcheck' });
@@ -77,11 +88,14 @@ function run(): void {
     if (m.type === 'backend') byId('backend').textContent = `${m.backend}${m.simd ? ' · SIMD' : ''} · float64 checks in JS`;
     else if (m.type === 'rows') addRows(m.rows);
     else if (m.type === 'done') {
-      summary.textContent = `${total - failures} of ${total} checks pass (seed ${seedInput.value}, ${(m.ms / 1000).toFixed(1)} s)`;
+      showSummary(`${total - failures} of ${total} checks pass (seed ${seedInput.value}, ${(m.ms / 1000).toFixed(1)} s)`);
       Object.assign(summary.dataset, { done: 'true', total: String(total), failures: String(failures) });
+      // The first failing row in view: a red verdict should lead somewhere.
+      if (failures > 0) document.querySelector('tr.fail')?.closest('.module')?.classList.add('has-failures');
       runButton.disabled = false;
     } else {
       summary.textContent = `error: ${m.message}`;
+      summary.classList.add('failing');
       runButton.disabled = false;
     }
   });
@@ -89,6 +103,9 @@ function run(): void {
 }
 
 buildCards();
+// `?seed=N` reproduces a shared check.
+const seedParam = new URLSearchParams(location.search).get('seed');
+if (seedParam != null && Number.isInteger(Number(seedParam))) seedInput.value = seedParam;
 runButton.addEventListener('click', run);
 byId('new-seed').addEventListener('click', () => {
   seedInput.value = String(Math.floor(Math.random() * 1e6));
