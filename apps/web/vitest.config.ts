@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 240_000,
     pool: 'forks',
+    // The browser tests time pauses and stops; two Chromiums training at once on a small machine
+    // would only slow each other down. The unit tests are quick either way.
+    fileParallelism: false,
   },
 });

@@ -520,7 +520,11 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
         exportPending = false;
         updateDownloads();
       }
-      if (m.during === 'load-data') showDataError(m.message);
+      if (m.during === 'load-data') {
+        showDataError(m.message);
+        byId<HTMLProgressElement>('data-progress').hidden = true;
+        setText('data-status', samples ? 'The CIFAR-10 loaded before is still in use.' : 'no data yet');
+      }
       else showError(m.message);
       if (m.during === 'start' && current && current.metrics.train.length === 0) {
         // The run never began: forget its record.

@@ -67,7 +67,8 @@ export class LiveChart {
       if (!series) return;
       // Narrow screens get narrow charts: the plot area plus axes and legend fit the container.
       const width = Math.max(180, Math.min(560, this.container.clientWidth - 70));
-      const vl = this.spec(series, { ...this.options(), title: this.title, width, height: 200 }) as TopLevelSpec;
+      const options = this.options();
+      const vl = this.spec(series, { ...options, title: this.title, width, height: 200 }) as TopLevelSpec;
       const host = document.createElement('div');
       const view = new View(parse(compile(vl).spec), { renderer: 'svg', container: host, hover: true });
       view.tooltip(tooltip as never);
@@ -77,6 +78,7 @@ export class LiveChart {
       this.container.replaceChildren(host);
       this.container.dataset.points = String(series.reduce((n, s) => n + s.train.length + s.eval.length, 0));
       this.container.dataset.series = series.map((s) => s.name).join('|');
+      Object.assign(this.container.dataset, { log: String(options.log), smoothing: String(options.smoothing) });
       this.draws++;
     } finally {
       this.last = performance.now();
