@@ -102,7 +102,9 @@ function updateDownloads(): void {
   const warning = byId('download-warning');
   warning.hidden = !diverged;
   warning.textContent = diverged
-    ? `This run diverged at step ${current!.divergedAt}: the model holds the weights of its last finite step; its file name says DIVERGED. The stored checkpoint is the last good one.`
+    ? current!.hasCheckpoint
+      ? `This run diverged at step ${current!.divergedAt}: its weights are NaN/∞ now. Model downloads the last finite checkpoint's weights, and its file name says DIVERGED.`
+      : `This run diverged at step ${current!.divergedAt} before any checkpoint: Model downloads non-finite weights (its file name says so).`
     : '';
 }
 

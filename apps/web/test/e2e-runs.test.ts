@@ -154,7 +154,7 @@ describe('issue 19: the web app in Chromium', () => {
     await page.waitForFunction((d) => Number(document.getElementById('eval-progress')?.dataset.done) > Number(d), done, { timeout: 60_000 });
     const stopAsked = Date.now();
     await page.click('#stop');
-    await page.waitForSelector('#done[data-reason="stopped"]', { timeout: 30_000 });
+    await page.waitForSelector('#done[data-reason="stopped"]', { timeout: 60_000 }); // one chunk of 50 images
     console.log(`e2e-runs: Stop during the CNN evaluation took ${Date.now() - stopAsked} ms; speed read-out '${await text(page, '#steps-per-second')}'`);
     expect(await page.isVisible('#eval-progress')).toBe(false);
     expect(await dataset(page, runRow('#2 cnn'), 'status')).toBe('stopped');
@@ -173,7 +173,13 @@ describe('issue 19: the web app in Chromium', () => {
     expect(await text(page, '#download-model')).toMatch(/diverged/);
     expect(await page.isVisible('#download-warning')).toBe(true);
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
-    expect(file.suggestedFilename()).toMatch(/DIVERGED\.safetensors$/);
+    expect(file.suggestedFilename()).toMatch(/^mlp-manual-step0-DIVERGED-at-\d+-last-finite\.safetensors$/); // the step-0 checkpoint's weights
+    const bytes = readFileSync((await file.path())!);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { data_offsets: [number, number] }> & { __metadata__: Record<string, string> };
+    expect(header.__metadata__.diverged).toMatch(/^diverged at step \d+/);
+    const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 8 + headerLength));
+    expect(weights.every(Number.isFinite)).toBe(true);
     expect(await dataset(page, runRow('#3 mlp-manual'), 'status')).toBe('diverged');
     await page.screenshot({ path: path.join(outDir, 'diverged.png'), fullPage: true });
   });
@@ -291,7 +297,7 @@ describe('issue 19: the web app in Chromium', () => {
     await phone.screenshot({ path: path.join(outDir, 'phone-train.png'), fullPage: true });
 
     await phone.goto(`${server.origin}/gradcheck.html`);
-    await phone.waitForFunction(() => document.querySelectorAll('table.checks tr.pass, table.checks tr.fail').length >= 10, null, { timeout: 60_000 });
+    await phone.waitForFunction(() => document.querySelectorAll('table.checks tr.pass, table.checks tr.fail').length >= 1, null, { timeout: 120_000 });
     expect(await wide()).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: path.join(outDir, 'phone-gradcheck.png') });
     await phone.close();

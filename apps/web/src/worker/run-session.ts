@@ -4,6 +4,7 @@
 // evaluation: see eval-watch.ts), learning-rate changes between steps, a checkpoint after every
 // evaluation for the page's run store, and the live views' data (sample predictions with top-3
 // probabilities, confusion matrix, first-layer weights, per-tensor statistics) at every evaluation.
+// Divergence is the trainer's verdict (its 'diverged' event and reason), passed on as such.
 import { DataSet, type LabelledData } from '@backprop/data';
 import { encodeSafetensors } from '@backprop/layers';
 import { Rng } from '@backprop/tensor';
@@ -32,6 +33,9 @@ type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 /** Messages about steps and evaluation progress go out at most this often (the page redraws on each). */
 const STEP_MESSAGE_MS = 100;
+
+/** Test images per evaluation chunk for the CNN in the page (the preset's 200 take seconds each). */
+const EVAL_CHUNK_CNN = 50;
 
 export interface SessionOptions {
   runId: string;
@@ -90,9 +94,12 @@ export class RunSession {
     this.resume = o.resume;
     this.dataSha256 = o.dataSha256;
     const { preset, ...overrides } = o.settings;
-    this.config = o.resume
+    const config = o.resume
       ? { ...o.resume.config, maxSteps: overrides.maxSteps, evalFreq: overrides.evalFreq, evalAtStart: false }
       : presetConfig(preset, overrides);
+    // Pause and Stop act between evaluation chunks: small CNN chunks keep them prompt (a chunk of 200
+    // takes seconds here). The chunk size changes nothing but rounding (evaluate sums over chunks).
+    this.config = { ...config, evalBatchSize: Math.min(config.evalBatchSize, config.model === 'cnn' ? EVAL_CHUNK_CNN : config.evalBatchSize) };
     this.learningRate = this.config.learningRate;
     this.runData = makeRunData(o.data, this.config);
     this.model = buildModel(this.config, { recordShape: this.runData.recordShape, nClasses: this.runData.classNames.length });
@@ -132,7 +139,7 @@ export class RunSession {
         onCheckpoint: (c) => this.onCheckpoint(c),
       });
       this.metrics = result.metrics;
-      reason = this.diverged ? 'diverged' : result.reason;
+      reason = result.reason;
       testAccuracy = result.finalEval?.testAccuracy ?? null;
       this.elapsedMs = result.elapsedMs;
     } catch (err) {
@@ -181,16 +188,31 @@ export class RunSession {
     return this.trainSteps > 0 ? this.trainMs / this.trainSteps : null;
   }
 
-  /** The model alone, PyTorch names (loads with safetensors.torch.load_file); marked when the run diverged. */
+  /**
+   * The model alone, PyTorch names (loads with safetensors.torch.load_file). After a divergence the
+   * live weights are NaN: the file then holds the newest checkpoint's (finite) weights, and its
+   * name and metadata say the run diverged; with no checkpoint, the broken weights, named so.
+   */
   modelFile(): { name: string; bytes: Uint8Array } {
+    const preset = this.config.preset;
+    if (this.diverged) {
+      const d = this.diverged;
+      const c = this.lastCheckpoint;
+      const note = `diverged at step ${d.step}: ${d.detail}`;
+      if (c) {
+        const bytes = encodeSafetensors(c.model, { format: 'pt', preset, step: String(c.step), config: JSON.stringify(c.config), diverged: `${note}; these are the weights of the last checkpoint (step ${c.step})` });
+        return { name: `${preset}-step${c.step}-DIVERGED-at-${d.step}-last-finite.safetensors`, bytes };
+      }
+      const bytes = encodeSafetensors(this.model.stateDict(), { format: 'pt', preset, step: String(this.step), diverged: `${note}; no checkpoint before it, these weights are not finite` });
+      return { name: `${preset}-step${this.step}-DIVERGED-not-finite.safetensors`, bytes };
+    }
     const bytes = encodeSafetensors(this.model.stateDict(), {
       format: 'pt',
-      preset: this.config.preset,
+      preset,
       step: String(this.step),
       config: JSON.stringify({ ...this.config, learningRate: this.learningRate }),
-      ...(this.diverged ? { diverged: `step ${this.diverged.step}: ${this.diverged.detail}` } : {}),
     });
-    return { name: `${this.config.preset}-step${this.step}${this.diverged ? '-DIVERGED' : ''}.safetensors`, bytes };
+    return { name: `${preset}-step${this.step}.safetensors`, bytes };
   }
 
   /** The newest checkpoint (what --resume and the page's Resume continue from). */
@@ -249,8 +271,6 @@ export class RunSession {
   }
 
   private onCheckpoint(c: Checkpoint): void {
-    // A diverged model is no checkpoint: the newest finite one stays the run's result.
-    if (this.diverged) return;
     this.lastCheckpoint = c;
     const lastEval = c.metrics.eval.at(-1);
     const evaluatedNow = lastEval != null && lastEval.step === c.step;
@@ -296,19 +316,21 @@ export class RunSession {
           this.trainSteps++;
         }
         this.pendingPoints.push({ step: e.step, loss: e.loss });
-        if (!Number.isFinite(e.loss) && !this.diverged) {
-          // The loss is NaN/±Infinity: nothing after this step means anything. Stop here; the last
-          // checkpoint (the newest finite model) stays the run's result.
-          this.diverged = { step: e.step, detail: `the training loss became ${String(e.loss)}` };
-          this.abort.abort();
-        }
         this.flushSteps(false, e.epoch, e.elapsedMs);
         this.gate();
         this.lastStepAt = performance.now();
         break;
       }
+      case 'diverged':
+        // The trainer's verdict: a step's loss or update went NaN/±Infinity; it stops there, with
+        // no evaluation or checkpoint of the broken model (the last checkpoint stays the result).
+        this.diverged = {
+          step: e.step,
+          detail: e.cause === 'loss' ? `the training loss became ${String(e.loss)}` : `the parameters became NaN or infinite (the loss was ${e.loss.toPrecision(4)})`,
+        };
+        this.step = e.step;
+        break;
       case 'eval': {
-        if (this.diverged) break; // an evaluation of NaN weights says nothing
         this.lastEvalMs = e.evalMs;
         this.lastEvalStep = e.step;
         const { type: _t, maxSteps: _m, evalMs: _e, elapsedMs: _el, confusion, ...point } = e;
