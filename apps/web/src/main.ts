@@ -477,6 +477,11 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       r.step = m.step;
       r.elapsedMs = m.elapsedMs;
       r.finalAccuracy = m.metrics.eval.at(-1)?.testAccuracy ?? null;
+      // The read-outs as the run ended (a diverged step sends no step message; no time is left).
+      setText('step', `${m.step} / ${r.maxSteps}`);
+      const lastLoss = m.metrics.train.at(-1);
+      if (lastLoss) setText('loss', fmt(lastLoss.loss));
+      setText('eta', '—');
       const done = byId('done');
       if (m.reason === 'diverged') {
         current.divergedAt = m.step;
