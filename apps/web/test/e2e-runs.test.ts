@@ -157,7 +157,7 @@ describe('issue 19: the web app in Chromium', () => {
     await page.waitForSelector('#done[data-reason="stopped"]', { timeout: 60_000 }); // one chunk of 50 images
     console.log(`e2e-runs: Stop during the CNN evaluation took ${Date.now() - stopAsked} ms; speed read-out '${await text(page, '#steps-per-second')}'`);
     expect(await page.isVisible('#eval-progress')).toBe(false);
-    expect(await dataset(page, runRow('#2 cnn'), 'status')).toBe('stopped');
+    await page.waitForSelector(`${runRow('#2 cnn')}[data-status="stopped"]`, { timeout: 10_000 }); // stored, then listed
   });
 
   it('defect 3: a diverged run is shown as diverged, its model download marked', async () => {
@@ -180,7 +180,7 @@ describe('issue 19: the web app in Chromium', () => {
     expect(header.__metadata__.diverged).toMatch(/^diverged at step \d+/);
     const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 8 + headerLength));
     expect(weights.every(Number.isFinite)).toBe(true);
-    expect(await dataset(page, runRow('#3 mlp-manual'), 'status')).toBe('diverged');
+    await page.waitForSelector(`${runRow('#3 mlp-manual')}[data-status="diverged"]`, { timeout: 10_000 });
     await page.screenshot({ path: path.join(outDir, 'diverged.png'), fullPage: true });
   });
 
@@ -211,7 +211,7 @@ describe('issue 19: the web app in Chromium', () => {
     expect(await dataset(page, '#test-accuracy', 'step')).toBe('200');
     // Steps 1…200 and the evaluations at 0, 50, 100 (from the checkpoint), 150 and 200.
     await page.waitForSelector('#loss-chart[data-points="205"]', { timeout: 10_000 });
-    expect(await text(page, `${runRow('#1 mlp-manual')} td.num`)).toBe('200 / 200');
+    await page.waitForSelector(`${runRow('#1 mlp-manual')} td.num:text-is("200 / 200")`, { timeout: 10_000 }); // stored, then listed
     expect(await text(page, runRow('#1 mlp-manual'))).toMatch(/lr changed 1×/);
     await page.screenshot({ path: path.join(outDir, 'runs-continued.png'), fullPage: true });
   });
