@@ -19,3 +19,5 @@ export interface RunningServer {
 export declare const defaultRoot: string;
 export declare const ISOLATION_HEADERS: Record<string, string>;
 export declare function serve(options?: ServeOptions): Promise<RunningServer>;
+/** One byte range of a `Range` header, inclusive; 'unsatisfiable' past the end; null to serve the whole file. */
+export declare function parseRange(header: string, size: number): { start: number; end: number } | 'unsatisfiable' | null;

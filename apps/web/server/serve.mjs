@@ -58,7 +58,13 @@ export async function serve({ root = defaultRoot, dataPath, port = 5173, host = 
 
   const server = createServer(async (req, res) => {
     try {
-      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      let pathname;
+      try {
+        pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      } catch {
+        // A malformed escape (`/%E0%A4%A`) is the client's mistake, not the server's.
+        return send(res, 400, `bad request: the path '${String(req.url).slice(0, 200)}' holds a malformed %-escape`);
+      }
       let file;
       if (dataRoute && pathname === decodeURIComponent(dataRoute.url)) file = dataRoute.file;
       else {
@@ -69,13 +75,35 @@ export async function serve({ root = defaultRoot, dataPath, port = 5173, host = 
       const s = await stat(file).catch(() => null);
       if (!s?.isFile()) return send(res, 404, `not found: ${pathname}`);
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
-      res.writeHead(200, {
+      // A strong validator from size and modification time: a re-download of the 162 MiB archive
+      // becomes a 304, and an interrupted one can continue with `Range` + `If-Range`.
+      const etag = `"${s.size.toString(16)}-${Math.floor(s.mtimeMs).toString(16)}"`;
+      const headers = {
         ...ISOLATION_HEADERS,
         'Content-Type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'Content-Length': s.size,
         // Hashed assets never change; the pages and the archive are looked up each time.
         'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
+        'Accept-Ranges': 'bytes',
+        ETag: etag,
+        'Last-Modified': new Date(s.mtimeMs).toUTCString(),
+      };
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        res.writeHead(304, headers);
+        return res.end();
+      }
+      const rangeHeader = req.headers.range;
+      const ifRange = req.headers['if-range'];
+      const range = rangeHeader && (ifRange == null || ifRange === etag) ? parseRange(rangeHeader, s.size) : null;
+      if (range === 'unsatisfiable') {
+        res.writeHead(416, { ...ISOLATION_HEADERS, 'Content-Range': `bytes */${s.size}`, 'Content-Type': 'text/plain; charset=utf-8' });
+        return res.end(`range not satisfiable: '${rangeHeader}' for a file of ${s.size} bytes`);
+      }
+      if (range) {
+        res.writeHead(206, { ...headers, 'Content-Length': range.end - range.start + 1, 'Content-Range': `bytes ${range.start}-${range.end}/${s.size}` });
+        if (req.method === 'HEAD') return res.end();
+        return createReadStream(file, range).on('error', () => res.destroy()).pipe(res);
+      }
+      res.writeHead(200, { ...headers, 'Content-Length': s.size });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).on('error', () => res.destroy()).pipe(res);
     } catch (err) {
@@ -102,4 +130,31 @@ export async function serve({ root = defaultRoot, dataPath, port = 5173, host = 
 function send(res, status, text) {
   res.writeHead(status, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text);
+}
+
+/** `If-None-Match`: a list of entity tags or `*` (weak tags compare equal to their strong form). */
+function matchesEtag(header, etag) {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * One byte range of `Range: bytes=a-b | a- | -n` (RFC 9110 §14.1.2), inclusive `{ start, end }`;
+ * 'unsatisfiable' for a range past the end; null (serve the whole file) for anything else,
+ * several ranges included — the spec lets a server ignore a Range it does not support.
+ */
+export function parseRange(header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header).trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size) return 'unsatisfiable';
+  if (end < start) return null;
+  return { start, end };
 }

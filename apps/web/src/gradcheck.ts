@@ -5,6 +5,7 @@ import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { DERIVATIONS, derivationKey } from './gradcheck/derivations.js';
 import type { GradcheckMessage } from './gradcheck/gradcheck-worker.js';
+import { verdict } from './gradcheck/verdict.js';
 import { byId, el } from './ui/dom.js';
 import './style.css';
 
@@ -60,7 +61,16 @@ function addRows(rows: GradCheckRow[]): void {
     total++;
     if (!r.pass) failures++;
   }
-  byId('summary').textContent = `${total - failures} of ${total} checks pass so far …`;
+  showSummary('so far …');
+}
+
+/** The verdict line (./gradcheck/verdict.ts): red, naming the failures, as soon as one row fails. */
+function showSummary(detail: string): void {
+  const summary = byId('summary');
+  const v = verdict(total, failures, detail);
+  summary.textContent = v.text;
+  summary.classList.toggle('failing', v.failing);
+  summary.dataset.failures = String(failures);
 }
 
 function run(): void {
@@ -69,6 +79,9 @@ function run(): void {
   failures = total = 0;
   runButton.disabled = true;
   const summary = byId('summary');
+  summary.classList.remove('failing');
+  for (const card of document.querySelectorAll('.module.has-failures')) card.classList.remove('has-failures');
+  history.replaceState(null, '', `?seed=${Number(seedInput.value) || 0}`);
   summary.textContent = 'running …';
   delete summary.dataset.done;
   worker = new Worker(new URL('./gradcheck/gradcheck-worker.ts', import.meta.url), { type: 'module', name: 'backprop-gradcheck' });
@@ -77,11 +90,14 @@ function run(): void {
     if (m.type === 'backend') byId('backend').textContent = `${m.backend}${m.simd ? ' · SIMD' : ''} · float64 checks in JS`;
     else if (m.type === 'rows') addRows(m.rows);
     else if (m.type === 'done') {
-      summary.textContent = `${total - failures} of ${total} checks pass (seed ${seedInput.value}, ${(m.ms / 1000).toFixed(1)} s)`;
+      showSummary(`(seed ${seedInput.value}, ${(m.ms / 1000).toFixed(1)} s)`);
       Object.assign(summary.dataset, { done: 'true', total: String(total), failures: String(failures) });
+      // The first failing row in view: a red verdict should lead somewhere.
+      if (failures > 0) document.querySelector('tr.fail')?.closest('.module')?.classList.add('has-failures');
       runButton.disabled = false;
     } else {
       summary.textContent = `error: ${m.message}`;
+      summary.classList.add('failing');
       runButton.disabled = false;
     }
   });
@@ -89,6 +105,9 @@ function run(): void {
 }
 
 buildCards();
+// `?seed=N` reproduces a shared check.
+const seedParam = new URLSearchParams(location.search).get('seed');
+if (seedParam != null && Number.isInteger(Number(seedParam))) seedInput.value = seedParam;
 runButton.addEventListener('click', run);
 byId('new-seed').addEventListener('click', () => {
   seedInput.value = String(Math.floor(Math.random() * 1e6));

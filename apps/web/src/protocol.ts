@@ -1,6 +1,6 @@
 // Messages between the page and the training worker. Plain, structured-clone-safe objects; big
 // arrays travel as typed arrays (transferred where the sender no longer needs them).
-import type { ActivationName, NormName, OptimizerName } from '@backprop/train';
+import type { ActivationName, MetricsHistory, NormName, OptimizerName, TrainConfig } from '@backprop/train';
 import type { StepTiming } from './worker/measure-steps.js';
 
 /** The knobs the UI exposes: the CLI's flags (see @backprop/train's TrainConfig). */
@@ -24,12 +24,20 @@ export type DataSource = { kind: 'file'; file: Blob } | { kind: 'url'; url: stri
 export type ToWorker =
   | { type: 'init'; threads: number }
   | { type: 'load-data'; source: DataSource }
-  /** `control`: the shared pause/stop word (control.ts); null when the page is not cross-origin isolated. */
-  | { type: 'start'; settings: RunSettings; control: SharedArrayBuffer | null }
+  /**
+   * `control`: the shared pause/stop word (control.ts); null when the page is not cross-origin isolated.
+   * `resume`: a checkpoint's bytes (stored by the page or written by the CLI) to continue from;
+   * `learningRate` then is the rate the run had last (a live change survives the resumption).
+   */
+  | { type: 'start'; runId: string; settings: RunSettings; control: SharedArrayBuffer | null; resume?: { bytes: Uint8Array; learningRate: number } }
+  /** Reads a checkpoint file (checksum, data identity) and answers 'checkpoint-info'. */
+  | { type: 'inspect-checkpoint'; requestId: number; bytes: Uint8Array; fileName: string }
+  /** The test images of one confusion-matrix cell (true class, predicted class), with top-3 probabilities. */
+  | { type: 'gallery'; requestId: number; trueClass: number; predictedClass: number; limit: number }
   /** Stop after the current step (pause, resume and stop also go through the shared control word). */
   | { type: 'stop' }
   | { type: 'set-lr'; learningRate: number }
-  | { type: 'export'; what: 'model' | 'metrics' }
+  | { type: 'export'; what: 'model' | 'metrics' | 'checkpoint' }
   /** Times `steps` training steps of a preset without evaluations (bench/steps.bench.ts). */
   | { type: 'measure'; preset: string; steps: number; warmup: number };
 
@@ -68,19 +76,54 @@ export interface EvalSnapshot {
   samplePredictions: Uint8Array;
   /** Probability the model gives its predicted class, per sample image. */
   sampleConfidence: Float32Array;
+  /** The three most probable classes and their probabilities, per sample image ([count × 3]). */
+  sampleTop3: { classes: Uint8Array; probs: Float32Array };
   /** K×K counts, row = true class, column = predicted class, over `confusionExamples` test images. */
   confusion: Int32Array;
   confusionExamples: number;
   weights: FirstLayerWeights | null;
+  /** Mean, std and update size of every parameter tensor at this evaluation. */
+  layerStats: LayerStat[];
 }
 
-export type RunState = 'idle' | 'loading' | 'ready' | 'running' | 'paused' | 'stopping';
+/** One parameter tensor at one evaluation: its spread, and how far it moved since the previous one. */
+export interface LayerStat {
+  name: string;
+  mean: number;
+  std: number;
+  /** ‖w_now − w_prev‖ / ‖w_prev‖ (the relative update since the previous evaluation); null at the first. */
+  relUpdate: number | null;
+}
+
+/** What a checkpoint file says about itself (checked: CRC, data identity when it records one). */
+export interface CheckpointInfo {
+  fileName: string;
+  step: number;
+  config: TrainConfig;
+  metrics: MetricsHistory;
+  elapsedMs: number;
+  /** Whether the checkpoint's data SHA-256 was compared with the loaded data (false: it records none). */
+  dataChecked: boolean;
+}
+
+export interface GalleryItem {
+  /** Index in the test split (file order). */
+  index: number;
+  /** C, H, W bytes. */
+  image: Uint8Array;
+  top3: { classes: number[]; probs: number[] };
+}
+
+/** 'starting': Start was pressed and the worker has not answered yet (every control is locked). */
+export type RunState = 'idle' | 'loading' | 'ready' | 'starting' | 'running' | 'paused' | 'stopping';
+
+export type DoneReason = 'completed' | 'stopped' | 'diverged';
 
 export type FromWorker =
   | { type: 'backend'; report: BackendReport }
   | { type: 'data-progress'; loaded: number; total: number | null }
   | { type: 'data-ready'; trainSize: number; testSize: number; classNames: string[]; samples: SampleImages; loadMs: number }
-  | { type: 'run-start'; description: string; numParameters: number; maxSteps: number; learningRate: number; trainer: string }
+  | { type: 'run-start'; runId: string; description: string; numParameters: number; startStep: number; maxSteps: number; learningRate: number; config: TrainConfig; trainer: string }
   | {
       type: 'steps';
       /** The training losses since the previous message, one per step. */
@@ -89,21 +132,35 @@ export type FromWorker =
       maxSteps: number;
       epoch: number;
       stepsPerSecond: number;
+      /** Mean milliseconds of a training step this session (evaluations and pauses left out); null before the first. */
+      msPerStep: number | null;
+      /** Time left: the steps at msPerStep plus the evaluations still due at the last one's duration (null when unknown). */
+      etaMs: number | null;
+      /** Whether etaMs includes the evaluations still due (false before the first evaluation was timed). */
+      etaIncludesEval: boolean;
       elapsedMs: number;
       learningRate: number;
     }
+  | { type: 'eval-progress'; step: number; done: number; total: number }
+  | { type: 'lr-change'; step: number; learningRate: number }
+  /** A checkpoint of the run (after each evaluation, when stopped): the resumable file and the model alone. */
+  | { type: 'checkpoint'; runId: string; step: number; checkpoint: Uint8Array; model: Uint8Array; testAccuracy: number | null; best: boolean }
+  | { type: 'checkpoint-info'; requestId: number; info: CheckpointInfo }
+  | { type: 'gallery'; requestId: number; trueClass: number; predictedClass: number; evalStep: number; modelStep: number; total: number; items: GalleryItem[] }
   | ({ type: 'eval' } & EvalSnapshot)
   | { type: 'state'; state: RunState }
   | {
       type: 'done';
-      /** 'diverged': the trainer's DivergedEvent (loss or parameters NaN/±Infinity at `step`). */
-      reason: 'completed' | 'stopped' | 'diverged';
+      runId: string;
+      reason: DoneReason;
       step: number;
       testAccuracy: number | null;
       elapsedMs: number;
       /** With 'diverged': what became non-finite, e.g. 'the training loss became NaN'. */
       detail?: string;
+      metrics: MetricsHistory;
     }
   | { type: 'file'; name: string; mime: string; bytes: Uint8Array }
   | { type: 'measured'; timing: StepTiming; threads: number }
-  | { type: 'error'; message: string };
+  /** `requestId`: the request that failed, when one did (so its caller stops waiting). */
+  | { type: 'error'; message: string; requestId?: number; during?: ToWorker['type'] };

@@ -23,7 +23,7 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(viewport = { width: 1400, height: 1000 }): Promise<Browser> {
   // launchPersistentContext is playwright's way to pass --user-data-dir: a fresh temp profile.
   const profile = mkdtempSync(path.join(os.tmpdir(), 'backprop-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -31,7 +31,7 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
     acceptDownloads: true,
-    viewport: { width: 1400, height: 1000 },
+    viewport,
   });
   return {
     context,

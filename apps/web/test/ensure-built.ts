@@ -30,6 +30,8 @@ function newestSource(): number {
 
 /** Builds apps/web/dist unless it is newer than every source; returns the dist folder. */
 export async function ensureBuilt(): Promise<string> {
+  // Another build to test against (e.g. main's, to see a test fail on the code it fixes).
+  if (process.env.BACKPROP_WEB_DIST) return path.resolve(process.env.BACKPROP_WEB_DIST);
   const dist = path.join(appDir, 'dist');
   const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   if (builtAt === 0 || newestSource() > builtAt) {

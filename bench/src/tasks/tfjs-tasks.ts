@@ -27,9 +27,9 @@ function mlpManual({ size }: TaskOptions): Task {
   const t = tf.tidy(() => tf.oneHot(tf.tensor1d(labelsOf(size, rng), 'int32'), 10).toFloat());
   const model = new manual.MLP(3072, [100], 10, { activation: 'elu', seed: 42 });
   const loss = new manual.CrossEntropy();
-  const sgd = new manual.SGD(model.parameters(), 1e-3);
+  const sgd = new manual.SGD(model.parameters(), { lr: 1e-3 });
   return {
-    step: () => void manual.trainStep(model, loss, sgd, x, t),
+    step: () => void manual.trainStep(model, loss, x, t, sgd),
     dispose: () => {
       model.dispose();
       loss.dispose();

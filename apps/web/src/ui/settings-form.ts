@@ -66,7 +66,14 @@ export class SettingsForm {
   private model: TrainConfig['model'] = 'manual-mlp';
   private running = false;
 
-  /** Disables what the model does not have, and everything but the learning rate while running. */
+  /** A checkpoint being continued: only how long it runs and how often it evaluates may change. */
+  private resuming = false;
+
+  /**
+   * Hides what the model does not have (the CNN's architecture is fixed; the manual MLP has plain
+   * SGD and no normalisation), disables everything but the learning rate while running, and all
+   * but max steps / eval frequency while a checkpoint waits to be continued.
+   */
   private lock(): void {
     const i = this.inputs;
     const manual = this.model === 'manual-mlp';
@@ -83,11 +90,45 @@ export class SettingsForm {
       evalFreq: false,
       seed: false,
     };
+    const resumable: Field[] = ['maxSteps', 'evalFreq'];
     for (const [name, input] of Object.entries(i) as [Field, HTMLInputElement | HTMLSelectElement][]) {
-      input.disabled = fixed[name] || (this.running && name !== 'learningRate');
+      const label = input.closest('label');
+      if (label) label.hidden = fixed[name];
+      input.disabled = fixed[name] || (this.running && name !== 'learningRate') || (this.resuming && !this.running && !resumable.includes(name));
     }
-    this.evalAtStart.disabled = this.running;
-    this.preset.disabled = this.running;
+    const note = document.getElementById('fixed-note');
+    if (note) note.textContent = cnn ? 'The CNN’s layers are fixed (SPEC Part 4): no hidden units, activation or normalisation to choose.' : manual ? 'The hand-derived MLP trains with plain SGD and no normalisation.' : '';
+    this.evalAtStart.disabled = this.running || this.resuming;
+    this.preset.disabled = this.running || this.resuming;
+  }
+
+  /** Shows a checkpoint's config and locks it (null: back to free settings). */
+  setResuming(config: TrainConfig | null, maxSteps?: number): void {
+    this.resuming = config != null;
+    if (config) {
+      if (PRESET_NAMES.includes(config.preset as never)) this.preset.value = config.preset;
+      this.fill(config);
+      if (maxSteps != null) this.inputs.maxSteps.value = String(maxSteps);
+    }
+    this.lock();
+  }
+
+  /** Settings from a shared URL (see url-settings.ts) over the preset's. */
+  apply(values: Partial<RunSettings>): void {
+    const i = this.inputs;
+    if (values.hiddenUnits) i.hiddenUnits.value = values.hiddenUnits.join(',');
+    if (values.activation) i.activation.value = values.activation;
+    if (values.norm) i.norm.value = values.norm;
+    if (values.optimizer) i.optimizer.value = values.optimizer;
+    for (const k of ['learningRate', 'maxSteps', 'batchSize', 'evalFreq', 'seed'] as const) {
+      if (values[k] != null) i[k].value = String(values[k]);
+    }
+    if (values.evalAtStart != null) this.evalAtStart.checked = values.evalAtStart;
+  }
+
+  /** Calls back on every edit of a field (the page clears a settings error then). */
+  onEdit(callback: () => void): void {
+    for (const input of [...Object.values(this.inputs), this.evalAtStart, this.preset]) input.addEventListener('input', callback);
   }
 
   /** The settings as entered, validated the way the CLI validates its flags (throws one clear message). */

@@ -1,66 +1,8 @@
-// What the web app needs from a model beyond @backprop/train's TrainableModel interface: class
-// scores for the prediction grid and the confusion matrix, a learning rate that changes while
-// training, and the first layer's weights. A model that offers `predict` / `setLearningRate` is used
-// through them; for the two adapters @backprop/train ships, the fallbacks below go through their
-// public parts (the module, the layers optimizer's setLearningRate, the manual SGD's lr).
-import type { Batch } from '@backprop/data';
-import { tf } from '@backprop/tensor';
-import { LayersModel, ManualMlpModel, type TrainableModel } from '@backprop/train';
+// What the web app reads from a model beyond training it: the first layer's weights for the weight
+// images, and class probabilities (softmax of TrainableModel.predict's logits) for the prediction
+// grid and the gallery.
+import type { TrainableModel } from '@backprop/train';
 import type { FirstLayerWeights } from '../protocol.js';
-
-interface Predicting {
-  predict(batch: Batch): Float32Array;
-}
-interface RateSetting {
-  setLearningRate(lr: number): void;
-}
-
-/** Class scores (logits) [N, K], row-major, in inference mode (BatchNorm on running statistics). */
-export function predictScores(model: TrainableModel, batch: Batch): Float32Array {
-  const m = model as TrainableModel & Partial<Predicting>;
-  if (typeof m.predict === 'function') return m.predict(batch);
-  const x = tf.tensor(batch.x, batch.xShape, 'float32');
-  try {
-    if (model instanceof ManualMlpModel) {
-      const logits = model.mlp.logits(x);
-      model.mlp.releaseCache();
-      const out = logits.dataSync() as Float32Array;
-      logits.dispose();
-      return out;
-    }
-    if (model instanceof LayersModel) {
-      model.module.eval();
-      try {
-        const logits = tf.tidy(() => model.module.forward(x));
-        const out = logits.dataSync() as Float32Array;
-        logits.dispose();
-        return out;
-      } finally {
-        model.module.train();
-      }
-    }
-  } finally {
-    x.dispose();
-  }
-  throw new Error(`predictScores: model '${model.description}' has no predict(batch) and is not one of @backprop/train's adapters`);
-}
-
-/** Changes the optimizer's step size from the next step on. */
-export function setLearningRate(model: TrainableModel, lr: number): void {
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`setLearningRate: lr must be a positive finite number, got ${lr}`);
-  const m = model as TrainableModel & Partial<RateSetting>;
-  if (typeof m.setLearningRate === 'function') return m.setLearningRate(lr);
-  if (model instanceof ManualMlpModel) {
-    // @backprop/manual's SGD reads its public `lr` at every step.
-    (model as unknown as { sgd: { lr: number } }).sgd.lr = lr;
-    return;
-  }
-  if (model instanceof LayersModel) {
-    model.optimizer.setLearningRate(lr); // @backprop/layers' Optimizer.setLearningRate
-    return;
-  }
-  throw new Error(`setLearningRate: model '${model.description}' has no setLearningRate(lr) and is not one of @backprop/train's adapters`);
-}
 
 /** The first weight matrix or filter bank of the state dict (PyTorch names and layouts). */
 export function firstLayerWeights(model: TrainableModel): FirstLayerWeights | null {
@@ -72,18 +14,29 @@ export function firstLayerWeights(model: TrainableModel): FirstLayerWeights | nu
   return null;
 }
 
-/** Arg-max and its softmax probability per row of [N, K] scores. */
-export function topClass(scores: Float32Array, k: number): { classes: Uint8Array; confidence: Float32Array } {
+/**
+ * The `top` most probable classes of each row of [N, K] logits and their softmax probabilities,
+ * most probable first: classes and probs are [N × top], row-major.
+ */
+export function softmaxTopK(scores: Float32Array, k: number, top: number): { classes: Uint8Array; probs: Float32Array } {
+  if (!(Number.isInteger(k) && k > 0 && scores.length % k === 0)) throw new Error(`softmaxTopK: scores.length ${scores.length} is not a multiple of k = ${k}`);
+  const t = Math.min(top, k);
   const n = scores.length / k;
-  const classes = new Uint8Array(n);
-  const confidence = new Float32Array(n);
+  const classes = new Uint8Array(n * t);
+  const probs = new Float32Array(n * t);
+  const p = new Float64Array(k);
+  const order = Array.from({ length: k }, (_, j) => j);
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (scores[i * k + j]! > scores[i * k + best]!) best = j;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, scores[i * k + j]!);
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += Math.exp(scores[i * k + j]! - scores[i * k + best]!);
-    classes[i] = best;
-    confidence[i] = 1 / sum;
+    for (let j = 0; j < k; j++) sum += p[j] = Math.exp(scores[i * k + j]! - max);
+    for (let j = 0; j < k; j++) p[j]! /= sum;
+    order.sort((a, b) => p[b]! - p[a]! || a - b);
+    for (let r = 0; r < t; r++) {
+      classes[i * t + r] = order[r]!;
+      probs[i * t + r] = p[order[r]!]!;
+    }
   }
-  return { classes, confidence };
+  return { classes, probs };
 }
