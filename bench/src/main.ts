@@ -1,4 +1,4 @@
-// `pnpm bench`: times the workloads of SPEC in Backprop and in every peer on this machine, side by
+// `pnpm bench`: times the workloads of the reference settings in Backprop and in every peer on this machine, side by
 // side in one run, and prints one markdown table (see bench/README.md).
 //
 //   pnpm bench [--quick] [--json [file]] [--only mlp,conv-layer,cnn-step,cnn-eval,data-load]

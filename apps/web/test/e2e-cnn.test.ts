@@ -1,4 +1,4 @@
-// The CNN (SPEC Part 4) through the UI in real Chromium, end to end: pick the preset, train a few
+// The CNN (Part 4 of docs/reference-settings.md) through the UI in real Chromium, end to end: pick the preset, train a few
 // steps on WASM SIMD threads, evaluate the whole test set once, and check what the page shows
 // for a conv net (64 first-layer 3×3 filters, curves, predictions). Opt-in (BACKPROP_SLOW_TESTS=1):
 // one whole-test evaluation of the CNN takes minutes on this machine's two cores.

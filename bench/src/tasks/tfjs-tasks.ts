@@ -16,11 +16,11 @@ export interface TaskOptions {
   size: number;
 }
 
-// Mean-subtracted 0–255 pixels have a standard deviation of about 60 (SPEC: no scaling).
+// Mean-subtracted 0–255 pixels have a standard deviation of about 60 (reference settings: no scaling).
 const PIXEL_STD = 60;
 const labelsOf = (n: number, rng: Rng) => Int32Array.from({ length: n }, () => rng.int(10));
 
-/** SPEC Part 1: manual modules, Softmax + CrossEntropy (as the original), SGD lr 1e-3. */
+/** Part 1 of docs/reference-settings.md: manual modules, Softmax + CrossEntropy (as the original), SGD lr 1e-3. */
 function mlpManual({ size }: TaskOptions): Task {
   const rng = new Rng(42);
   const x = randomNormal([size, 3072], rng, { std: PIXEL_STD });
@@ -38,7 +38,7 @@ function mlpManual({ size }: TaskOptions): Task {
   };
 }
 
-/** SPEC Part 2: the same MLP on autograd (layers.MLP, CrossEntropyLoss on logits, SGD lr 1e-3). */
+/** Part 2 of docs/reference-settings.md: the same MLP on autograd (layers.MLP, CrossEntropyLoss on logits, SGD lr 1e-3). */
 function mlpLayers({ size }: TaskOptions): Task {
   const rng = new Rng(42);
   const x = randomNormal([size, 3072], rng, { std: PIXEL_STD });
@@ -47,7 +47,7 @@ function mlpLayers({ size }: TaskOptions): Task {
   return layersTrainTask(model, new layers.SGD(model, { lr: 1e-3 }), x, y);
 }
 
-/** SPEC Part 4: one training step of the reference ConvNet (train mode), Adam lr 1e-4. */
+/** Part 4 of docs/reference-settings.md: one training step of the reference ConvNet (train mode), Adam lr 1e-4. */
 function cnnStep({ size }: TaskOptions): Task {
   const rng = new Rng(42);
   const x = randomNormal([size, 32, 32, 3], rng, { std: PIXEL_STD });
@@ -69,7 +69,7 @@ function layersTrainTask(model: layers.Module, optimizer: layers.Optimizer, x: t
   };
 }
 
-/** SPEC Part 4 evaluation: predicted classes of `size` test images, batches of 500, eval mode. */
+/** Part 4 of docs/reference-settings.md evaluation: predicted classes of `size` test images, batches of 500, eval mode. */
 function cnnEval({ size }: TaskOptions): Task {
   const rng = new Rng(43);
   const batch = Math.min(500, size);

@@ -1,4 +1,4 @@
-// The CNN of SPEC Part 4, a pre-activation ResNet/VGG hybrid, on NHWC input [N, 32, 32, C]:
+// The CNN of Part 4 of docs/reference-settings.md, a pre-activation ResNet/VGG hybrid, on NHWC input [N, 32, 32, C]:
 //   conv0 3→64 3×3 pad 1 · PreAct(64) · conv1 1×1 64→128 · maxpool 3/2/1 · PreAct(128) ×2 ·
 //   conv2 1×1 128→256 · maxpool · PreAct(256) ×2 · conv3 1×1 256→512 · maxpool · PreAct(512) ×2 ·
 //   maxpool · PreAct(512) ×2 · maxpool · BN · ReLU · Linear 512→10.

@@ -1,4 +1,4 @@
-// Layer normalisation, version (a) of SPEC Part 3: the forward pass only, gradients by autograd.
+// Layer normalisation, version (a) of Part 3 of docs/reference-settings.md: the forward pass only, gradients by autograd.
 // Per sample over the features: y = γ·(x − μ)/√(σ² + ε) + β with the biased σ².
 // Parameters are named `weight` (γ) and `bias` (β), as in torch.nn.LayerNorm.
 import { tf } from '@backprop/tensor';

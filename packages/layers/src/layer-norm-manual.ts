@@ -1,5 +1,5 @@
-// Layer normalisation, versions (b) and (c) of SPEC Part 3: a custom-gradient function whose
-// backward is the hand derivation (report §3.2), and a module wrapping it. The forward and backward
+// Layer normalisation, versions (b) and (c) of Part 3 of docs/reference-settings.md: a custom-gradient function whose
+// backward is the hand derivation (docs/derivations.md), and a module wrapping it. The forward and backward
 // math lives once, in @backprop/manual; this file only plugs it into tfjs's autograd.
 import { layerNormBackward, layerNormForward } from '@backprop/manual';
 import { tf } from '@backprop/tensor';

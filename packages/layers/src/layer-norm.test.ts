@@ -1,4 +1,4 @@
-// SPEC Part 3's LayerNorm tests for all three versions — (a) LayerNormAutograd, (b) layerNormManual
+// Part 3 of docs/reference-settings.md's LayerNorm tests for all three versions — (a) LayerNormAutograd, (b) layerNormManual
 // (tf.customGrad over @backprop/manual's hand-derived backward), (c) LayerNormManual — in float32
 // (tfjs has no float64): tolerances that the original states absolutely are scaled to the size of
 // the values, and the numerical check uses a larger step (below).
@@ -30,7 +30,7 @@ const versions: Version[] = [
   { name: '(c) LayerNormManual', apply: withParams((n) => new LayerNormManual(n)) },
 ];
 
-/** SPEC's shapes: batch 8–32, features 64–256, x ~ 2·N(0, 1) + 10. */
+/** the reference settings' shapes: batch 8–32, features 64–256, x ~ 2·N(0, 1) + 10. */
 function cases(seed: number, count: number): Array<{ x: tf.Tensor2D; n: number }> {
   const rng = new Rng(seed);
   return Array.from({ length: count }, (_, i) => {

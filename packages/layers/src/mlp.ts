@@ -1,4 +1,4 @@
-// The MLP of SPEC Parts 1–2: Linear → activation [→ BatchNorm1d | LayerNorm] per hidden layer,
+// The MLP of Parts 1–2 of docs/reference-settings.md: Linear → activation [→ BatchNorm1d | LayerNorm] per hidden layer,
 // then Linear to the logits. Normalisation after each activation, as in the report's tuned model
 // (2×100, ELU, BN after each ELU ≈ 0.54). Names: `layers.<i>.…` (one Sequential), as in the
 // PyTorch reference.

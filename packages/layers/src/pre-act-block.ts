@@ -1,4 +1,4 @@
-// The pre-activation residual block of SPEC Part 4: x + Conv3×3(c→c, pad 1)(ReLU(BN(x))).
+// The pre-activation residual block of Part 4 of docs/reference-settings.md: x + Conv3×3(c→c, pad 1)(ReLU(BN(x))).
 // Children `bn` and `conv`, so names read `….bn.weight`, `….conv.weight` as in the PyTorch reference.
 import { type Rng, tf } from '@backprop/tensor';
 import { BatchNorm2d } from './batch-norm.js';

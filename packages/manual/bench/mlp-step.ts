@@ -1,4 +1,4 @@
-// One manual-MLP training step (SPEC Part 1: 3072-100-10, ELU, batch 200, softmax +
+// One manual-MLP training step (Part 1 of docs/reference-settings.md: 3072-100-10, ELU, batch 200, softmax +
 // cross-entropy, SGD lr 1e-3) in Backprop on WASM SIMD against the same hand-written step in
 // NumPy, median of repetitions after warm-up, ratio printed in one run.
 //

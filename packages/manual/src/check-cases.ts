@@ -1,4 +1,4 @@
-// The seeded cases of the original assignment's unit tests (SPEC Part 1 and Part 3), shared by
+// The seeded cases of the original assignment's unit tests (Part 1 of docs/reference-settings.md and Part 3), shared by
 // the test suite and `gradCheckAll` (the CLI's `backprop gradcheck`).
 import { Rng } from '@backprop/tensor';
 import { CrossEntropy } from './cross-entropy.js';
@@ -127,7 +127,7 @@ function layerNormSpec(gammaName: string, gammaOf: (n: number) => number): Check
   };
 }
 
-/** Every gradient check of the SPEC (and the same kind of check for the modules added here). */
+/** Every gradient check of docs/reference-settings.md (and the same kind of check for the modules added here). */
 export const checkSpecs: CheckSpec[] = [
   {
     module: 'Linear',

@@ -1,5 +1,5 @@
 // Cross-entropy on probabilities with one-hot targets, mean over the batch (S samples):
-// L = −(1/S) Σ T ⊙ log X. Backward (report §1.1 c ii): dL/dX = −(1/S) · T ⊘ X.
+// L = −(1/S) Σ T ⊙ log X. Backward (docs/derivations.md): dL/dX = −(1/S) · T ⊘ X.
 // As in the original there is no clipping: a target probability of exactly 0 gives L = ∞.
 import type { tf } from '@backprop/tensor';
 import { expectSameShape, expectShape } from './errors.js';

@@ -1,4 +1,4 @@
-// ELU: y = x for x > 0, α(eˣ − 1) otherwise. h'(x) = 1 for x > 0, αeˣ = y + α otherwise (report §1.1 b).
+// ELU: y = x for x > 0, α(eˣ − 1) otherwise. h'(x) = 1 for x > 0, αeˣ = y + α otherwise (docs/derivations.md).
 import type { tf } from '@backprop/tensor';
 import { Activation } from './activation.js';
 import type { ModuleOptions } from './module.js';

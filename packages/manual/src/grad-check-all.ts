@@ -1,4 +1,4 @@
-// Every gradient check of the SPEC in one call, as table rows (the CLI's `backprop gradcheck`):
+// Every gradient check of docs/reference-settings.md in one call, as table rows (the CLI's `backprop gradcheck`):
 // float64 analytic-vs-numerical checks at the original tolerances, and float32 (tfjs) vs float64
 // agreement of each module. Each row is the worst case over its seeded cases.
 import { agreementSpecs, runAgreementSpec } from './agreement-cases.js';

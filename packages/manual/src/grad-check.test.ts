@@ -1,4 +1,4 @@
-// The original assignment's gradient tests, ported (SPEC Part 1 and Part 3), in float64 at their
+// The original assignment's gradient tests, ported (Part 1 of docs/reference-settings.md and Part 3), in float64 at their
 // original tolerances, 10 seeded random shapes each; and gradCheck itself must catch a wrong backward.
 import { Rng } from '@backprop/tensor';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-// Layer normalisation over the features of each sample (SPEC Part 3), forward and hand-derived
-// backward (report §3.2), written once against `Ops` and exported as tfjs functions for
+// Layer normalisation over the features of each sample (Part 3 of docs/reference-settings.md), forward and hand-derived
+// backward (docs/derivations.md), written once against `Ops` and exported as tfjs functions for
 // @backprop/layers' tf.customGrad version.
 //
 // The report's final formula drops a 1/√(σ²+ε) on its first term and mixes x − μ with x̂ in the

@@ -1,4 +1,4 @@
-// LayerNorm (SPEC Part 3): the original's output-statistics checks on 10 seeded shapes, and the
+// LayerNorm (Part 3 of docs/reference-settings.md): the original's output-statistics checks on 10 seeded shapes, and the
 // tfjs functions @backprop/layers builds its custom-gradient version on.
 import { initBackend, Rng, tf } from '@backprop/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';

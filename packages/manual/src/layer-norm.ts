@@ -1,4 +1,4 @@
-// LayerNorm module (SPEC Part 3): per-sample normalisation over the features, γ = 1 and β = 0 at
+// LayerNorm module (Part 3 of docs/reference-settings.md): per-sample normalisation over the features, γ = 1 and β = 0 at
 // init, no running statistics. The math is in layer-norm-functions.ts (shared with @backprop/layers).
 import type { tf } from '@backprop/tensor';
 import { expectSameShape, expectShape, notBeforeForward, positiveInt } from './errors.js';

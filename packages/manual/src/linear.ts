@@ -1,4 +1,4 @@
-// Linear: y = x·Wᵀ + b (report §1.1 a). Backward: dW = doutᵀ·x, db = 1ᵀ·dout, dx = dout·W.
+// Linear: y = x·Wᵀ + b (docs/derivations.md). Backward: dW = doutᵀ·x, db = 1ᵀ·dout, dx = dout·W.
 import type { tf } from '@backprop/tensor';
 import { expectShape, notBeforeForward, positiveInt } from './errors.js';
 import { normalValues, opsOf } from './init.js';

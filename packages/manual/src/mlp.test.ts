@@ -1,4 +1,4 @@
-// The manual MLP: structure, init, SGD, the training step (no leaks at SPEC sizes), learning,
+// The manual MLP: structure, init, SGD, the training step (no leaks at the reference settings sizes), learning,
 // and float32-vs-float64 agreement over several steps.
 import { initBackend, Rng, tf } from '@backprop/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The manual MLP of SPEC Part 1: Linear → activation per hidden layer, then Linear → Softmax.
+// The manual MLP of Part 1 of docs/reference-settings.md: Linear → activation per hidden layer, then Linear → Softmax.
 // Weights N(0, 1e-4²) from one seeded generator (layer by layer, as numpy's global seed did),
 // biases 0. Backward runs the modules in reverse; the first Linear skips its (unused) dx.
 import { Rng, type tf } from '@backprop/tensor';

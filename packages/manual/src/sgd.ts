@@ -1,6 +1,6 @@
 // Plain SGD, θ ← θ − lr·∇θ, updating each parameter in place (ops.assign: tf.Variable.assign on
 // the tf path), so a step allocates nothing that outlives it. Called as @backprop/layers' SGD is,
-// `new SGD(params, { lr })`; momentum and weight decay live there (this one is SPEC Part 1's).
+// `new SGD(params, { lr })`; momentum and weight decay live there (this one is Part 1 of docs/reference-settings.md's).
 import type { tf } from '@backprop/tensor';
 import type { ModuleOptions, ParamRef } from './module.js';
 import { opsOf } from './init.js';

@@ -1,5 +1,5 @@
 // Softmax over the features of each sample, with the max trick: softmax(x) = softmax(x − max x),
-// so exp never overflows. Backward (report §1.1 c i): dx = y ⊙ (dout − Σⱼ doutⱼ yⱼ).
+// so exp never overflows. Backward (docs/derivations.md): dx = y ⊙ (dout − Σⱼ doutⱼ yⱼ).
 import type { tf } from '@backprop/tensor';
 import { Activation } from './activation.js';
 import type { Ops } from './ops.js';

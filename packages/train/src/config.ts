@@ -21,7 +21,7 @@ export interface TrainConfig {
   preset: string;
   /**
    * Which network and which backward:
-   * 'manual-mlp' — SPEC Part 1, @backprop/manual's MLP with the hand-derived backward;
+   * 'manual-mlp' — Part 1 of docs/reference-settings.md, @backprop/manual's MLP with the hand-derived backward;
    * 'mlp' — Part 2, @backprop/layers' MLP on tfjs autograd;
    * 'cnn' — Part 4, @backprop/layers' ConvNet (NHWC input).
    */
@@ -51,11 +51,11 @@ export interface TrainConfig {
   evalBatchSize: number;
   /** Seed of the weight initialisation and of the data shuffles (the original used 42 throughout). */
   seed: number;
-  /** Preprocessing fitted on the training split: SPEC's is the mean image, on pixels in 0–255. */
+  /** Preprocessing fitted on the training split: the reference settings' is the mean image, on pixels in 0–255. */
   normalization: NormalizationName;
 }
 
-/** SPEC Part 1 defaults: 3072-100-10 ELU, SGD lr 1e-3, 1400 steps of 200, eval every 100, seed 42. */
+/** Part 1 of docs/reference-settings.md defaults: 3072-100-10 ELU, SGD lr 1e-3, 1400 steps of 200, eval every 100, seed 42. */
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   preset: 'mlp-manual',
   model: 'manual-mlp',

@@ -1,4 +1,4 @@
-// The data sets of a run, from loaded data and the config: SPEC's preprocessing (mean image
+// The data sets of a run, from loaded data and the config: the reference settings' preprocessing (mean image
 // subtracted, pixels in 0–255), the model's layout, seeded shuffles, one-hot labels (the manual
 // loss needs them; accuracy uses `labels`).
 import { createDataSets, type DataSet, type LabelledData } from '@backprop/data';

@@ -1,4 +1,4 @@
-// Adapter: @backprop/manual's MLP (hand-derived backward, SPEC Part 1) as a TrainableModel.
+// Adapter: @backprop/manual's MLP (hand-derived backward, Part 1 of docs/reference-settings.md) as a TrainableModel.
 // Loss: softmax + cross-entropy fused (SoftmaxCrossEntropy, also hand-derived: dL/dZ = (P − T)/S).
 // It is the same function as the original's SoftMaxModule → CrossEntropyModule chain, but never
 // takes log 0, which float32 probabilities of a confident model can reach.

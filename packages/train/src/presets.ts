@@ -1,4 +1,4 @@
-// The four runs of the assignment (SPEC Parts 1, 2 and 4, and the report's tuned Part 2 model) as
+// The four runs of the assignment (Parts 1, 2 and 4 of docs/reference-settings.md, and the report's tuned Part 2 model) as
 // partial configs over DEFAULT_CONFIG.
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from './config.js';
 

@@ -1,4 +1,4 @@
-// Experiment `activation` (report §2.2): ELU vs Tanh in a deeper MLP. The report argues that Tanh's
+// Experiment `activation` (Part 2 of docs/reference-settings.md): ELU vs Tanh in a deeper MLP. The report argues that Tanh's
 // derivative (≤ 1, and ≈ 0 when saturated) makes gradients vanish on the way back, so the first
 // layers learn slower. Measured here: the L2 norm of every Linear layer's weight gradient over the
 // steps, and the test accuracy, for each activation, same seed, same batches.
