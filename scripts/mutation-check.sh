@@ -16,6 +16,7 @@ BUGS=(
   "flipped BatchNorm backward sign|packages/layers/src/batch-norm.ts|s/const dx = tf\.mul\((.*), k\);/const dx = tf.neg(tf.mul(\1, k));/|@backprop/layers|src/batch-norm.test.ts src/torch-parity.test.ts"
   "unflipped conv input-gradient filter|packages/tensor/src/kernels/conv2d-backprop-input.ts|s/\(taps - 1 - t\) \* block\)/t * block)/|@backprop/tensor|src/kernels/kernels.test.ts"
   "unflipped conv input-gradient filter, Winograd path (3×3 stride-1 'same' convs: the cnn preset's blocks)|packages/tensor/src/kernels/winograd.ts|s/transformedFilter\(engine, backend, filter, variant, true\)/transformedFilter(engine, backend, filter, variant, false)/|@backprop/tensor|src/kernels/winograd.test.ts"
+  "flipped BatchNorm backward sign in the engine's fused kernel (what training on WASM runs)|packages/tensor/assembly/batch-norm.ts|s/v128\.store\(dx \+ off, f32x4\.mul\(t, k\)\);/v128.store(dx + off, f32x4.neg(f32x4.mul(t, k)));/|@backprop/tensor|src/engine/engine.test.ts"
   "SGD sign (manual SGD)|packages/manual/src/sgd.ts|s/ops\.sub\(param, ops\.mul\(grad, this\.lr\)\)/ops.add(param, ops.mul(grad, this.lr))/|@backprop/manual|src/modules.test.ts src/mlp.test.ts"
   "Adam m/v swapped on load|packages/layers/src/optimizer-state.ts|s/entry\[m\[2\]!\] = t;/entry[({ exp_avg: 'exp_avg_sq', exp_avg_sq: 'exp_avg' } as Record<string, string>)[m[2]!] ?? m[2]!] = t;/|@backprop/layers|src/optimizer.test.ts src/optim-torch.test.ts"
 )
@@ -37,12 +38,16 @@ for i in "${!BUGS[@]}"; do
   IFS='|' read -r name file subst pkg files <<<"${BUGS[$i]}"
   perl -0pi -e "$subst" "$file"
   if git diff --quiet -- "$file"; then echo "bug $n ($name): the substitution did not apply to $file — update this script"; continue; fi
-  trap 'git checkout -- "$file"' EXIT
-  trap 'git checkout -- "$file"; exit 130' INT TERM
+  trap 'git checkout -- "$file"; rebuild' EXIT
+  trap 'git checkout -- "$file"; rebuild; exit 130' INT TERM
   echo "bug $n: $name ($file)"
+  # The engine's AssemblyScript is compiled into the package's embedded binaries: rebuild after planting.
+  rebuild() { case "$file" in packages/tensor/assembly/*) node packages/tensor/scripts/build-engine.mjs >/dev/null ;; esac; }
+  rebuild
   # shellcheck disable=SC2086
   if run_tests "$pkg" $files; then echo "   package tests ($pkg): MISSED"; else echo "   package tests ($pkg): caught"; fi
   if run_tests @backprop/train "${TRAINER_TESTS[@]}"; then echo "   trainer-level tests: MISSED"; else echo "   trainer-level tests: caught"; fi
   git checkout -- "$file"
+  rebuild
   trap - EXIT INT TERM
 done
