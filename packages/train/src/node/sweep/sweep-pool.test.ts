@@ -27,11 +27,12 @@ describe('runPool', () => {
     expect(stopped).toBe(false);
     expect(Object.fromEntries(codes)).toEqual({ a: 0, b: 3, c: 0, d: 1, e: 0 });
     expect(exits).toHaveLength(5);
+    // Most tasks alive at one moment: at each start, count the tasks started and not yet ended. (Counting
+    // every span that overlaps a given one would be wrong: under load one slow task on a worker can
+    // overlap two tasks that ran one after the other on the other worker.)
     const spans = tasks.map((t) => times(t.id));
-    for (const s of spans) {
-      const overlapping = spans.filter((o) => o.start < s.end && o.end > s.start).length; // itself included
-      expect(overlapping).toBeLessThanOrEqual(2);
-    }
+    const alive = spans.map((s) => spans.filter((o) => o.start <= s.start && o.end > s.start).length);
+    expect(Math.max(...alive)).toBeLessThanOrEqual(2);
   });
 
   it('on abort: SIGTERM to the running tasks, no new ones, stopped', async () => {
