@@ -3,15 +3,15 @@
 // for a conv net (64 first-layer 3×3 filters, curves, predictions). Opt-in (BACKPROP_SLOW_TESTS=1):
 // one whole-test evaluation of the CNN takes minutes on this machine's two cores.
 //   BACKPROP_SLOW_TESTS=1 npx vitest run test/e2e-cnn.test.ts
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../server/serve.mjs';
 import { launchChromium, type Browser } from './browser.js';
 import { ensureBuilt } from './ensure-built.js';
+import { testArchive } from './test-archive.js';
 
 const appDir = path.resolve(import.meta.dirname, '..');
-const archive = path.resolve(appDir, '../../../shared/data/cifar-10-binary.tar.gz');
 const outDir = path.join(appDir, 'test-output');
 const STEPS = Number(process.env.CNN_UI_STEPS ?? 20);
 const slow = process.env.BACKPROP_SLOW_TESTS === '1';
@@ -19,9 +19,12 @@ const slow = process.env.BACKPROP_SLOW_TESTS === '1';
 let server: RunningServer;
 let browser: Browser;
 
+/** Looked up in beforeAll: the suite is skipped unless BACKPROP_SLOW_TESTS is set. */
+let archive = '';
+
 describe.skipIf(!slow)('the CNN in the web app', () => {
   beforeAll(async () => {
-    if (!existsSync(archive)) throw new Error(`e2e-cnn: the CIFAR-10 archive must exist at ${archive}`);
+    archive = testArchive('e2e-cnn');
     mkdirSync(outDir, { recursive: true });
     server = await serve({ root: await ensureBuilt(), dataPath: archive, port: 0 });
     browser = await launchChromium();

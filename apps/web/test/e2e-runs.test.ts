@@ -15,12 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../server/serve.mjs';
 import { launchChromium, type Browser } from './browser.js';
 import { ensureBuilt } from './ensure-built.js';
+import { testArchive } from './test-archive.js';
 
 const run = promisify(execFile);
 const appDir = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(appDir, '../..');
-const archive = path.resolve(repoRoot, '../shared/data/cifar-10-binary.tar.gz');
 const cli = path.join(repoRoot, 'apps/cli/dist/cli.js');
+const archive = testArchive('e2e-runs');
 const outDir = path.join(appDir, 'test-output');
 
 let server: RunningServer;
@@ -33,7 +34,6 @@ let firstRunAccuracy = 0;
 const log: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(archive)) throw new Error(`e2e-runs: the CIFAR-10 archive must exist at ${archive} (shared/data of the checkout)`);
   if (!existsSync(cli)) throw new Error(`e2e-runs: the CLI must be built (${cli}); run pnpm build`);
   mkdirSync(outDir, { recursive: true });
   tmp = mkdtempSync(path.join(os.tmpdir(), 'backprop-e2e-runs-'));

@@ -2,17 +2,18 @@
 // through the file input, mlp-manual trained for 300 steps in the worker on WASM SIMD threads,
 // and the page's own read-outs checked: accuracy, curves, prediction grid, confusion matrix,
 // weights, pause/resume, a learning-rate change and both downloads.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../server/serve.mjs';
 import { launchChromium, type Browser } from './browser.js';
 import { ensureBuilt } from './ensure-built.js';
+import { testArchive } from './test-archive.js';
 
 const appDir = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(appDir, '../..');
-const archive = path.resolve(repoRoot, '../shared/data/cifar-10-binary.tar.gz');
+const archive = testArchive('e2e');
 const outDir = path.join(appDir, 'test-output');
 const STEPS = 300;
 
@@ -22,7 +23,6 @@ let page: Page;
 const log: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(archive)) throw new Error(`e2e: the CIFAR-10 archive must exist at ${archive} (shared/data of the checkout)`);
   mkdirSync(outDir, { recursive: true });
   const dist = await ensureBuilt();
   server = await serve({ root: dist, dataPath: archive, port: 0 });
