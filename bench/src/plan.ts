@@ -51,7 +51,16 @@ const scaled = (size: number, full: number) => (size === full ? '' : ` — batch
 
 function mlp(quick: boolean, threads: number): WorkloadSpec {
   const bp = ['bp-manual', 'bp-layers'];
+  const bpAll = threads > 1 ? [...bp, `bp-manual-${threads}t`, `bp-layers-${threads}t`] : bp;
   const cheap = { warmup: 3, roundWarmup: 1, reps: 5 };
+  // Backprop on every core too (the engine's GEMMs split over output tiles), against NumPy and
+  // PyTorch on as many threads.
+  const threaded: CellSpec[] = threads > 1
+    ? [
+      { id: `bp-manual-${threads}t`, label: `Backprop manual modules (WASM SIMD, ${threads} threads)`, ...node('backprop', 'mlp-manual', 200), threads, scale: 1, ...cheap },
+      { id: `bp-layers-${threads}t`, label: `Backprop layers, autograd (WASM SIMD, ${threads} threads)`, ...node('backprop', 'mlp-layers', 200), threads, scale: 1, ...cheap },
+    ]
+    : [];
   // Seconds per step: fewer repetitions, still spread over the rounds so they share the others' load.
   const slow = quick ? { warmup: 1, reps: 3 } : { warmup: 1, reps: 2 };
   return {
@@ -61,9 +70,10 @@ function mlp(quick: boolean, threads: number): WorkloadSpec {
     cells: [
       { id: 'bp-manual', label: 'Backprop manual modules (WASM SIMD, 1 thread)', ...node('backprop', 'mlp-manual', 200), scale: 1, ...cheap },
       { id: 'bp-layers', label: 'Backprop layers, autograd (WASM SIMD, 1 thread)', ...node('backprop', 'mlp-layers', 200), scale: 1, ...cheap },
-      { id: 'numpy', label: `NumPy, hand-written backprop, f32 (OpenBLAS, ${threads} threads)`, ...py('numpy', 'mlp-manual', 200, threads), scale: 1, ...cheap, ref: bp },
+      ...threaded,
+      { id: 'numpy', label: `NumPy, hand-written backprop, f32 (OpenBLAS, ${threads} threads)`, ...py('numpy', 'mlp-manual', 200, threads), scale: 1, ...cheap, ref: bpAll },
       { id: 'numpy-1t', label: 'NumPy, same, 1 BLAS thread', ...py('numpy', 'mlp-manual', 200, 1), scale: 1, ...cheap, ref: bp },
-      { id: 'torch', label: `PyTorch CPU (${threads} threads)`, ...py('torch', 'mlp-layers', 200, threads), scale: 1, ...cheap, ref: bp },
+      { id: 'torch', label: `PyTorch CPU (${threads} threads)`, ...py('torch', 'mlp-layers', 200, threads), scale: 1, ...cheap, ref: bpAll },
       { id: 'torch-1t', label: 'PyTorch CPU (1 thread)', ...py('torch', 'mlp-layers', 200, 1), scale: 1, ...cheap, ref: bp },
       { id: 'stock-manual', label: 'stock tfjs-backend-wasm, same manual code', ...node('stock-wasm', 'mlp-manual', 200), scale: 1, ...cheap, ref: ['bp-manual'] },
       { id: 'stock-layers', label: 'stock tfjs-backend-wasm, same layers code', ...node('stock-wasm', 'mlp-layers', 200), scale: 1, ...cheap, ref: ['bp-layers'] },

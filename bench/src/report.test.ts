@@ -15,6 +15,7 @@ describe('the threaded Backprop cells', () => {
   it('are named by their thread count in the ratio column', () => {
     expect(refName('bp')).toBe('Backprop');
     expect(refName('bp-2t')).toBe('2 threads');
+    expect(refName('bp-manual-2t')).toBe('manual, 2 threads');
     expect(refName('bp-manual')).toBe('manual');
   });
 });

@@ -30,8 +30,9 @@ const fmtRatio = (r: number) => `${r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(2
 /** 'bp' → 'Backprop', 'bp-2t' → '2 threads', 'bp-manual' → 'manual'. */
 export function refName(id: string): string {
   const rest = id.replace(/^bp-?/, '');
-  const threads = /^(\d+)t$/.exec(rest);
-  return threads ? `${threads[1]} threads` : rest || 'Backprop';
+  const threads = /^(?:(.+)-)?(\d+)t$/.exec(rest);
+  if (threads == null) return rest || 'Backprop';
+  return threads[1] != null ? `${threads[1]}, ${threads[2]} threads` : `${threads[2]} threads`;
 }
 
 function cellsTable(workloads: WorkloadResult[]): string {

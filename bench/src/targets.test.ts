@@ -35,4 +35,13 @@ describe('evaluateTargets', () => {
       ['CNN step ≥ 10× faster than tfjs-cpu', 'bp', 200],
     ]);
   });
+
+  it('resolves bp-manual-Nt and bp-layers-Nt to the MLP\'s threaded cells, against NumPy on as many threads', () => {
+    const r = evaluateTargets([{ id: 'mlp', cells: [cell('bp-manual', 9), cell('bp-manual-2t', 6), cell('bp-layers-2t', 4), cell('numpy', 2), cell('numpy-1t', 3)] }]);
+    expect(r.filter((t) => t.peer === 'numpy').map((t) => [t.name, t.bp, t.value, t.met])).toEqual([
+      ['MLP step (manual) ≤ 3× NumPy, both on every core', 'bp-manual-2t', 3, true],
+      ['MLP step (layers) ≤ 3× NumPy, both on every core', 'bp-layers-2t', 2, true],
+    ]);
+    expect(r.find((t) => t.bp === 'bp-manual')).toMatchObject({ peer: 'numpy-1t', value: 3 });
+  });
 });

@@ -18,6 +18,8 @@ export interface Target {
 export const targets: Target[] = [
   { workload: 'mlp', bp: 'bp-manual', peer: 'numpy-1t', name: 'MLP step (manual) ≤ 3× NumPy, both 1 thread', kind: 'at-most', limit: 3 },
   { workload: 'mlp', bp: 'bp-layers', peer: 'numpy-1t', name: 'MLP step (layers) ≤ 3× NumPy, both 1 thread', kind: 'at-most', limit: 3 },
+  { workload: 'mlp', bp: 'bp-manual-Nt', peer: 'numpy', name: 'MLP step (manual) ≤ 3× NumPy, both on every core', kind: 'at-most', limit: 3 },
+  { workload: 'mlp', bp: 'bp-layers-Nt', peer: 'numpy', name: 'MLP step (layers) ≤ 3× NumPy, both on every core', kind: 'at-most', limit: 3 },
   { workload: 'mlp', bp: 'bp-manual', peer: 'cpu-manual', name: 'MLP step (manual) ≥ 20× faster than tfjs-cpu', kind: 'faster-by', limit: 20 },
   { workload: 'mlp', bp: 'bp-layers', peer: 'cpu-layers', name: 'MLP step (layers) ≥ 20× faster than tfjs-cpu', kind: 'faster-by', limit: 20 },
   { workload: 'cnn-step', bp: 'bp', peer: 'torch-1t', name: 'CNN step ≤ 2× PyTorch CPU, both 1 thread', kind: 'at-most', limit: 2 },
@@ -40,11 +42,15 @@ export interface TargetResult extends Target {
   scaled: boolean;
 }
 
-/** The targets with `bp-Nt` resolved to the run's threaded Backprop cell (`bp-2t` on 2 cores). */
+/**
+ * The targets with `<cell>-Nt` resolved to the run's threaded cell of that name (`bp-2t`,
+ * `bp-manual-2t` on 2 cores); a target whose threaded cell the run lacks is left out.
+ */
 function withThreadedRows(workloads: Pick<WorkloadResult, 'id' | 'cells'>[]): Target[] {
   return targets.flatMap((t) => {
-    if (t.bp !== 'bp-Nt') return [t];
-    const threaded = workloads.find((w) => w.id === t.workload)?.cells.find((c) => /^bp-\d+t$/.test(c.id));
+    if (!t.bp.endsWith('-Nt')) return [t];
+    const pattern = new RegExp(`^${t.bp.slice(0, -'-Nt'.length)}-\\d+t$`);
+    const threaded = workloads.find((w) => w.id === t.workload)?.cells.find((c) => pattern.test(c.id));
     return threaded == null ? [] : [{ ...t, bp: threaded.id }];
   });
 }

@@ -1,4 +1,4 @@
-import { initBackend, tf } from '@backprop/tensor';
+import { fusedSgdAvailable, initBackend, setTrainingKernels, tf } from '@backprop/tensor';
 import { expectClose } from '@backprop/tensor/test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SGD } from './sgd.js';
@@ -50,6 +50,35 @@ describe('SGD', () => {
     expect(opt.steps).toBe(3);
     opt.dispose();
     w.dispose();
+  });
+
+  it.each([
+    ['plain', { lr: 0.1 }],
+    ['nesterov + weight_decay', { lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.01 }],
+    ['momentum + dampening, maximize', { lr: 0.03, momentum: 0.8, dampening: 0.2, maximize: true }],
+  ])('%s: the engine\'s one-pass update gives the same bits as the op-by-op update', (_, h) => {
+    const run = (fused: boolean): Float32Array => {
+      setTrainingKernels(fused);
+      expect(fusedSgdAvailable()).toBe(fused);
+      const w = tf.variable(tf.tensor1d([1, 2, 3, 4, 5, 6, 7]));
+      const opt = new SGD([w], h);
+      for (const g of [...grads, ...grads]) {
+        const c = tf.tensor1d([...g, ...g, g[0]!]);
+        opt.step(linearLoss(w, c)).dispose();
+        c.dispose();
+      }
+      const out = Float32Array.from(w.dataSync());
+      opt.dispose();
+      w.dispose();
+      return out;
+    };
+    try {
+      const opByOp = run(false);
+      const fused = run(true);
+      expect(Array.from(fused)).toEqual(Array.from(opByOp));
+    } finally {
+      setTrainingKernels(true);
+    }
   });
 
   it('keeps tf.memory().numTensors unchanged per step once its buffers exist', () => {

@@ -4,7 +4,7 @@
 //                 g ← g + momentum·buf (nesterov) or g ← buf
 //   p ← p − lr·g
 // State per parameter: `momentum_buffer` (None when momentum is 0, as PyTorch stores it).
-import { tf } from '@backprop/tensor';
+import { fusedSgdUpdate, tf } from '@backprop/tensor';
 import { bool, nonNegative, Optimizer, type OptionCheck, type ParamGroup, type Params, type StateValue } from './optimizer.js';
 
 export interface SGDHyper {
@@ -59,6 +59,20 @@ export class SGD extends Optimizer<SGDHyper> {
   }
 
   protected updateParam(p: tf.Variable, grad: tf.Tensor, state: Record<string, StateValue>, g: ParamGroup<SGDHyper>): void {
+    // On WASM with the engine: the whole rule below in one pass, the same bits (BackpropSgdUpdate).
+    const buffer = state.momentum_buffer as tf.Variable | null;
+    const fused = fusedSgdUpdate(p, grad, g.momentum !== 0 ? buffer : null, {
+      lr: g.lr, momentum: g.momentum, dampening: g.dampening, weightDecay: g.weight_decay, nesterov: g.nesterov, maximize: g.maximize,
+    });
+    if (fused != null) {
+      const [next, nextBuf] = fused;
+      if (nextBuf != null) {
+        if (buffer == null) state.momentum_buffer = tf.variable(nextBuf, false);
+        else buffer.assign(nextBuf);
+      }
+      p.assign(next!);
+      return;
+    }
     let d = g.maximize ? tf.neg(grad) : grad;
     if (g.weight_decay !== 0) d = tf.add(d, tf.mul(p, g.weight_decay));
     if (g.momentum !== 0) {

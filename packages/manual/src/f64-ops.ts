@@ -127,6 +127,7 @@ export const f64Ops: Ops<F64Tensor> = {
     }
     target.data.set(value.data);
   },
+  sgdStep: (param, grad, lr) => f64Ops.sub(param, f64Ops.mul(grad, lr)),
 
   tidy: <R extends Tidied<F64Tensor>>(fn: () => R): R => fn(),
   keep: (x) => x,

@@ -29,6 +29,11 @@ export interface Ops<T> {
   variable(initial: T): T;
   /** Replaces the value of a `variable` in place; shapes must match. */
   assign(target: T, value: T): void;
+  /**
+   * θ − lr·g: the SGD step's new value. The same bits as `sub(param, mul(grad, lr))`, which is
+   * what it computes where the backend has no fused update; on WASM with the engine it is one pass.
+   */
+  sgdStep(param: T, grad: T, lr: number): T;
 
   // Lifetimes: tfjs frees GPU/WASM memory explicitly; the float64 path lets the GC do it.
   /** Runs fn, freeing every intermediate not returned. */

@@ -43,7 +43,7 @@ export class SGD<T = tf.Tensor> {
   step(): void {
     const { ops } = this;
     ops.tidy(() => {
-      for (const { param, grad } of this.params) ops.assign(param, ops.sub(param, ops.mul(grad, this.lr)));
+      for (const { param, grad } of this.params) ops.assign(param, ops.sgdStep(param, grad, this.lr));
     });
   }
 }

@@ -1,6 +1,6 @@
 // The training implementation of `Ops`: tfjs tensors, float32, on whatever backend is set
 // (WASM SIMD after `initBackend()`).
-import { tf } from '@backprop/tensor';
+import { fusedSgdUpdate, tf } from '@backprop/tensor';
 import type { Ops, Tidied } from './ops.js';
 
 export const tfOps: Ops<tf.Tensor> = {
@@ -23,6 +23,8 @@ export const tfOps: Ops<tf.Tensor> = {
     }
     target.assign(value);
   },
+  sgdStep: (param, grad, lr) =>
+    fusedSgdUpdate(param, grad, null, { lr, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false })?.[0] ?? tf.sub(param, tf.mul(grad, lr)),
 
   tidy: <R extends Tidied<tf.Tensor>>(fn: () => R): R => tf.tidy(fn as () => tf.TensorContainer) as R,
   keep: (x) => tf.keep(x),

@@ -11,3 +11,5 @@ export {
   winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
   winogradOutputTransform,
 } from './winograd';
+export { sgdUpdate } from './sgd';
+export { minMaxScalar, minMaxSame } from './elementwise';

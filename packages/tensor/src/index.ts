@@ -4,6 +4,7 @@ export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.j
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';
 export { engineInfo, setEngineEnabled, type EngineInfo, type EngineMath } from './engine/engine.js';
 export { fusedAdamAvailable, fusedAdamUpdate, type AdamUpdateAttrs } from './ops/adam-update.js';
+export { fusedSgdAvailable, fusedSgdUpdate, type SgdUpdateAttrs } from './ops/sgd-update.js';
 export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, type BatchNormForwardResult } from './ops/batch-norm.js';
 export { engineFor } from './engine/engine.js';
 export {

@@ -9,12 +9,14 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { maximumConfig, minimumConfig } from './kernels/min-max.js';
+import { sgdUpdateConfig } from './kernels/sgd-update.js';
 import { sliceConfig } from './kernels/slice.js';
 import { sumConfig } from './kernels/sum.js';
 import { rememberStock } from './kernels/wasm-ops.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
-export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig];
+export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,
@@ -25,6 +27,8 @@ export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   maxPoolGradConfig,
   sumConfig,
   identityConfig,
+  maximumConfig,
+  minimumConfig,
 ];
 
 let enabled = false;

@@ -13,7 +13,7 @@ import { engineBinaries } from './wasm-binaries.generated.js';
 export const ENGINE_FUNCTIONS = [
   'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormForward', 'batchNormBackward',
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
-  'winogradFilterGradInverse', 'winogradGemms',
+  'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 
