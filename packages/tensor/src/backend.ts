@@ -23,6 +23,8 @@ export interface InitBackendOptions {
    * WASM threads (default 1). Exactly this many, even past tfjs's own cap of half the logical
    * cores. In a browser only where the page allows them (cross-origin isolated;
    * wasm-thread-cap.ts); under Node always (wasm-node-threads.ts). Results do not depend on it.
+   * They are the engine's pool; tfjs's own XNNPACK pool then gets one thread (all of them with
+   * `engine: 'off'`), so the two never compete for the cores.
    */
   threads?: number;
   /**
@@ -67,9 +69,18 @@ async function startEngine(choice: EngineChoice, threads: number): Promise<Engin
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 
+/** Whether the WASM backend's heap is a SharedArrayBuffer (tfjs's threaded build). */
+function wasmMemoryShared(): boolean {
+  const module = (tf.backend() as unknown as { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } }).wasm;
+  const buffer = (module?.wasmMemory ?? module?.asm?.memory)?.buffer;
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
 let wasmPathsSet = false;
 /** The thread count asked of the first call that set WASM up (1 when none was asked). */
 let wasmThreads = 1;
+/** Whether that call asked for a count (else tfjs chose its own, and the engine takes the same). */
+let threadsAsked = false;
 
 /**
  * Selects and initialises the backend. Call once before any tensor work; calling again with
@@ -94,13 +105,18 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       if (isNode && options.threads > 1 && tf.findBackend('wasm') != null) {
         throw new Error('initBackend: options.threads > 1 must come before any WASM tensor work (the one-thread backend already started)');
       }
-      setThreadsCount(options.threads);
+      // With the engine on, its own pool does the parallel work and tfjs's XNNPACK pool gets one
+      // thread: two pools spinning for the same cores made tfjs's small threaded ops 5–20× slower
+      // (the MLP step's six Adds: 2.6 ms against 0.13 ms, 2 threads, AMD EPYC) and stole the
+      // engine's second core. The threaded (shared-memory) build is loaded all the same.
+      setThreadsCount(choice === 'off' ? options.threads : 1);
       if (!isNode) allowWasmThreads(options.threads);
       else if (options.threads > 1) {
         const { registerNodeThreadedWasm } = await import('./wasm-node-threads.js');
         await registerNodeThreadedWasm(options.threads);
       }
       wasmThreads = options.threads;
+      threadsAsked = true;
     }
     wasmPathsSet = true;
   }
@@ -118,8 +134,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   await tf.ready();
   if (backend === 'cpu') return { backend, simd: false, threads: 1, engine: null };
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const threads = getThreadsCount();
+  const shared = wasmMemoryShared();
+  // The engine's pool: the threads asked for (one where the heap is not shared memory: a page that
+  // is not cross-origin isolated), or tfjs's own count when none was asked.
+  const poolThreads = threadsAsked ? (shared ? wasmThreads : 1) : getThreadsCount();
   // The engine is SIMD code: on a WASM build without SIMD the tfjs kernels stay.
-  const engine = simd ? await startEngine(choice, threads) : null;
-  return { backend, simd, threads, engine };
+  const engine = simd ? await startEngine(choice, poolThreads) : null;
+  return { backend, simd, threads: engine?.threads ?? getThreadsCount(), engine };
 }

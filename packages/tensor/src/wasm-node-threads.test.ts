@@ -1,5 +1,6 @@
 // WASM threads under Node (wasm-node-threads.ts). Its own file: a process picks its thread
 // count once, and vitest runs each file in a fresh process.
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { Rng } from './random.js';
@@ -32,6 +33,11 @@ describe('initBackend({ threads: 2 }) under Node', () => {
   beforeAll(async () => {
     const info = await initBackend({ threads: 2 });
     expect(info).toMatchObject({ backend: 'wasm', simd: true, threads: 2, engine: { threads: 2 } });
+  });
+
+  it("gives the engine's pool both threads and tfjs's XNNPACK pool one, so they never compete for the cores", () => {
+    expect(getThreadsCount()).toBe(1);
+    expect((tf.backend() as unknown as { wasm: { wasmMemory: WebAssembly.Memory } }).wasm.wasmMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('the thread count is fixed by the first call', async () => {

@@ -2,8 +2,9 @@
 // `init_with_threads_count` takes min(requested, logical cores / 2), assuming two hyperthreads per
 // core), so on a 2-core machine a page asking for 2 threads gets 1. The cap is read from
 // `navigator.hardwareConcurrency` when the backend starts; reporting twice the requested count
-// there lets the request through. The pool itself is created with exactly the requested size
-// (`initBackend` reports what XNNPACK actually got), so this never oversubscribes the CPU.
+// there lets the request through. The pool itself is created with exactly the requested size, so
+// this never oversubscribes the CPU. (With Backprop's engine on, initBackend asks tfjs for one
+// thread and the engine's own pool takes the rest: backend.ts.)
 // initBackend calls it for an explicit `threads` request in a browser; under Node the same cap reads
 // os.cpus(), which wasm-node-threads.ts reports the same way while it loads the threaded build.
 export function allowWasmThreads(requested: number): void {

@@ -128,7 +128,7 @@ describe('fused SGD update (BackpropSgdUpdate)', () => {
 
   it('names the operand of a wrong shape', () => {
     useEngine(twoThreads);
-    expect(() => tf.tidy(() => fusedSgdUpdate(tf.zeros([3]), tf.zeros([4]), null, plain))).toThrow(/grad must be float32 \[3\] like param, got float32 \[4\]/);
-    expect(() => tf.tidy(() => fusedSgdUpdate(tf.zeros([3]), tf.zeros([3]), tf.zeros([3]), plain))).toThrow(/buf given but momentum is 0/);
+    expect(() => tf.tidy(() => void fusedSgdUpdate(tf.zeros([3]), tf.zeros([4]), null, plain))).toThrow(/grad must be float32 \[3\] like param, got float32 \[4\]/);
+    expect(() => tf.tidy(() => void fusedSgdUpdate(tf.zeros([3]), tf.zeros([3]), tf.zeros([3]), plain))).toThrow(/buf given but momentum is 0/);
   });
 });
