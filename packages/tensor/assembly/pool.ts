@@ -1,17 +1,18 @@
 // MaxPoolGrad, NHWC: dx[at] += dy[o] where `at` is the first maximum of output o's window among the
-// real (unpadded) positions — tfjs-backend-cpu's rule. Four channels at a time (compare, select);
-// a thread takes a range of channels, so the adds into each dx element keep one order.
+// real (unpadded) positions — tfjs-backend-cpu's rule. Four channels at a time (compare, select).
+// A thread takes a range of whole images: windows never cross images, so each dx element gets its
+// adds in one order for any split, and a thread reads and writes one contiguous block (split over
+// channels, both threads streamed every pixel: 22 ms on 2 threads against 15 on one, CNN step).
 
-/** dx channels [c0, c1) (zeroed first) from windows of x; c0 a multiple of 4. */
+/** dx of images [b0, b1) (zeroed first) from the windows of x. */
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, padT: i32, padL: i32, c0: i32, c1: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, padT: i32, padL: i32, b0: i32, b1: i32,
 ): void {
-  const pixels = n * h * w;
-  const span = <usize>(c1 - c0) * 4;
-  for (let p = 0; p < pixels; p++) memory.fill(dx + <usize>(p * c + c0) * 4, 0, span);
-  let o = 0; // output pixel
-  for (let b = 0; b < n; b++) {
+  memory.fill(dx + <usize>(b0 * h * w * c) * 4, 0, <usize>((b1 - b0) * h * w * c) * 4);
+  const c0 = 0, c1 = c;
+  let o = b0 * oh * ow; // output pixel
+  for (let b = b0; b < b1; b++) {
     const image = b * h * w;
     for (let y = 0; y < oh; y++) {
       const h0 = y * sh - padT;

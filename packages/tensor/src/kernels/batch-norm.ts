@@ -25,8 +25,8 @@ function engineOf(op: string, backend: BackendWasm): Engine {
   return engine;
 }
 
-/** Channel ranges per thread, whole vectors of 4. */
-const channelBlocks = (engine: Engine, m: number, c: number) => splitRange(c, m * c < 1 << 16 ? 1 : engine.threads, 4);
+/** Channel ranges per thread, whole cache lines of 16 channels (the passes walk rows in memory order). */
+const channelBlocks = (engine: Engine, m: number, c: number) => splitRange(c, m * c < 1 << 16 ? 1 : engine.threads, 16);
 
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
@@ -52,7 +52,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
   const args = [addressOf(wasm, dy), addressOf(wasm, xHat), m, c, addressOf(wasm, gamma), addressOf(wasm, invStd), ...outs.map((t) => addressOf(wasm, t))];
-  engine.run('batchNormBackward', channelBlocks(engine, m, c).map(([c0, c1]) => [...args, c0, c1]));
+  engine.run('batchNormBackward', channelBlocks(engine, m, c).map(([c0, c1], t) => [...args, c0, c1, engine.scratch[t]!]));
   return outs;
 };
 

@@ -28,11 +28,11 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const out = wasm.makeOutput([...input.shape], 'float32');
   const engine = engineFor(wasm);
   if (engine != null && input.dtype === 'float32' && dy.dtype === 'float32') {
-    // The same rule, four channels at a time; each thread a range of channels (assembly/pool.ts).
+    // The same rule, four channels at a time; each thread a range of images (assembly/pool.ts).
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const args = [addressOf(wasm, input), addressOf(wasm, dy), addressOf(wasm, out), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left];
     const threads = input.shape.reduce((a, b) => a * b, 1) < 1 << 16 ? 1 : engine.threads;
-    engine.run('maxPoolGrad', splitRange(inChannels, threads, 4).map(([c0, c1]) => [...args, c0, c1]));
+    engine.run('maxPoolGrad', splitRange(batchSize, threads, 1).map(([b0, b1]) => [...args, b0, b1]));
     return out;
   }
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
