@@ -2,9 +2,8 @@
 // batch variance, and move the running statistics by `momentum` towards the batch mean and the
 // *unbiased* batch variance (as PyTorch does); count `num_batches_tracked`. Evaluation: normalise
 // with the running statistics.
-import { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, tf } from '@backprop/tensor';
+import { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, positiveInt, shapeStr, tf } from '@backprop/tensor';
 import { columnSum } from './column-sum.js';
-import { positiveInt, shapeStr } from './errors.js';
 import { constantVariable } from './init.js';
 import { Module } from './module.js';
 import { pyBool, pyFloat } from './repr.js';
@@ -34,7 +33,7 @@ abstract class BatchNormBase extends Module {
 
   constructor(readonly numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true }: BatchNormOptions = {}) {
     super();
-    positiveInt(numFeatures, 'BatchNorm', 'numFeatures');
+    positiveInt('BatchNorm', 'numFeatures', numFeatures);
     if (!(eps > 0)) throw new Error(`BatchNorm: eps must be positive, got ${eps}`);
     if (!(momentum >= 0 && momentum <= 1)) throw new Error(`BatchNorm: momentum must be in [0, 1], got ${momentum}`);
     this.eps = eps;

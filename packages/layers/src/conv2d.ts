@@ -1,7 +1,7 @@
 // torch.nn.Conv2d on NHWC activations. The weight lives in tfjs's [kh, kw, in, out] layout (what
 // tf.conv2d takes, no transpose per step) and is saved and loaded as PyTorch's [out, in, kh, kw].
-import { tf } from '@backprop/tensor';
-import { expectRank, pair, positiveInt, shapeStr } from './errors.js';
+import { positiveInt, shapeStr, tf } from '@backprop/tensor';
+import { expectRank, pair } from './errors.js';
 import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { fromTorchLayout } from './torch-layout.js';
@@ -31,11 +31,11 @@ export class Conv2d extends Module {
   ) {
     super();
     const rng = rngFrom('Conv2d', init, defaultRng);
-    positiveInt(inChannels, 'Conv2d', 'inChannels');
-    positiveInt(outChannels, 'Conv2d', 'outChannels');
-    this.kernelSize = pair(kernelSize, 'Conv2d', 'kernelSize');
-    this.stride = pair(stride, 'Conv2d', 'stride');
-    this.padding = pair(padding, 'Conv2d', 'padding', 0);
+    positiveInt('Conv2d', 'inChannels', inChannels);
+    positiveInt('Conv2d', 'outChannels', outChannels);
+    this.kernelSize = pair('Conv2d', 'kernelSize', kernelSize);
+    this.stride = pair('Conv2d', 'stride', stride);
+    this.padding = pair('Conv2d', 'padding', padding, 0);
     const [kh, kw] = this.kernelSize;
     const fanIn = inChannels * kh * kw;
     // Drawn in PyTorch's [out, in, kh, kw] order, so a seed means the same filters in both layouts.
@@ -58,7 +58,7 @@ export class Conv2d extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    expectRank(x, 4, 'Conv2d.forward', `NHWC [N, H, W, ${this.inChannels}]`);
+    expectRank('Conv2d.forward', 'x', x, 4, `NHWC [N, H, W, ${this.inChannels}]`);
     if (x.shape[3] !== this.inChannels) {
       throw new Error(`Conv2d.forward: x must have shape [N, H, W, ${this.inChannels}] (NHWC), got ${shapeStr(x.shape)}`);
     }

@@ -4,11 +4,10 @@
 //   maxpool · PreAct(512) ×2 · maxpool · BN · ReLU · Linear 512→10.
 // Names follow the PyTorch reference (fixtures/torch_reference.py): `features.<i>.…` for the
 // Sequential body (Flatten is its last entry) and `classifier.weight/bias` for the Linear head.
-import { Rng, tf } from '@backprop/tensor';
+import { positiveInt, Rng, shapeStr, tf } from '@backprop/tensor';
 import { ReLU } from './activations.js';
 import { BatchNorm2d } from './batch-norm.js';
 import { Conv2d } from './conv2d.js';
-import { positiveInt, shapeStr } from './errors.js';
 import { Flatten } from './flatten.js';
 import { Linear } from './linear.js';
 import { MaxPool2d } from './max-pool2d.js';
@@ -26,8 +25,8 @@ export class ConvNet extends Module {
 
   constructor(readonly nChannels = 3, readonly nClasses = 10, init: ConvNetOptions = {}) {
     super();
-    positiveInt(nChannels, 'ConvNet', 'nChannels');
-    positiveInt(nClasses, 'ConvNet', 'nClasses');
+    positiveInt('ConvNet', 'nChannels', nChannels);
+    positiveInt('ConvNet', 'nClasses', nClasses);
     const rng = rngFrom('ConvNet', init, () => new Rng(42));
     const pool = () => new MaxPool2d(3, 2, 1);
     const block = (c: number) => new PreActBlock(c, { rng });

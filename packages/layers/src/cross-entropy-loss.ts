@@ -1,7 +1,7 @@
 // torch.nn.CrossEntropyLoss on logits: log-softmax and negative log-likelihood in one, for class
 // indices ([N] int labels) or class probabilities / one-hot rows ([N, C] floats).
 import { tf } from '@backprop/tensor';
-import { shapeStr } from './errors.js';
+import { shapeStr } from '@backprop/tensor';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 

@@ -1,7 +1,6 @@
 // torch.nn.Flatten (start_dim 1). NHWC inputs are flattened in PyTorch's C, H, W order, so that a
 // Linear layer after Flatten has the same weights as in PyTorch (an NCHW network).
-import { tf } from '@backprop/tensor';
-import { shapeStr } from './errors.js';
+import { shapeStr, tf } from '@backprop/tensor';
 import { Module } from './module.js';
 
 export class Flatten extends Module {

@@ -1,8 +1,7 @@
 // Layer normalisation, version (a) of Part 3 of docs/reference-settings.md: the forward pass only, gradients by autograd.
 // Per sample over the features: y = γ·(x − μ)/√(σ² + ε) + β with the biased σ².
 // Parameters are named `weight` (γ) and `bias` (β), as in torch.nn.LayerNorm.
-import { tf } from '@backprop/tensor';
-import { positiveInt, shapeStr } from './errors.js';
+import { positiveInt, shapeStr, tf } from '@backprop/tensor';
 import { constantVariable } from './init.js';
 import { Module } from './module.js';
 import { pyFloat } from './repr.js';
@@ -21,7 +20,7 @@ export class LayerNormAutograd extends Module {
 
   constructor(readonly numFeatures: number, readonly eps = 1e-5) {
     super();
-    positiveInt(numFeatures, 'LayerNormAutograd', 'numFeatures');
+    positiveInt('LayerNormAutograd', 'numFeatures', numFeatures);
     if (!(eps > 0)) throw new Error(`LayerNormAutograd: eps must be positive, got ${eps}`);
     this.weight = this.registerParameter('weight', constantVariable(1, [numFeatures], true));
     this.bias = this.registerParameter('bias', constantVariable(0, [numFeatures], true));

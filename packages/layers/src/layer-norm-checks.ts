@@ -4,8 +4,8 @@
 // 2·N(0,1)+10, β = 100·arange(n), γ = 1 and γ = √(10·arange(n)). Rows shaped like gradCheckAll's.
 import { LayerNormAutograd } from './layer-norm-autograd.js';
 import { LayerNormManual } from './layer-norm-manual.js';
-import { F64Tensor, f64Ops, layerNormBackwardWith, layerNormForwardWith, scaledError, type GradCheckRow } from '@backprop/manual';
-import { Rng, tf } from '@backprop/tensor';
+import { F64Tensor, f64Ops, layerNormBackwardWith, layerNormForwardWith, type GradCheckRow } from '@backprop/manual';
+import { Rng, scaledError, tf } from '@backprop/tensor';
 
 const TOLERANCE = 1e-4;
 const CASES = 5;

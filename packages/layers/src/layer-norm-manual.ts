@@ -2,8 +2,7 @@
 // backward is the hand derivation (docs/derivations.md), and a module wrapping it. The forward and backward
 // math lives once, in @backprop/manual; this file only plugs it into tfjs's autograd.
 import { layerNormBackward, layerNormForward } from '@backprop/manual';
-import { tf } from '@backprop/tensor';
-import { positiveInt, shapeStr } from './errors.js';
+import { positiveInt, shapeStr, tf } from '@backprop/tensor';
 import { constantVariable } from './init.js';
 import { checkLayerNormInput } from './layer-norm-autograd.js';
 import { Module } from './module.js';
@@ -55,7 +54,7 @@ export class LayerNormManual extends Module {
 
   constructor(readonly numFeatures: number, readonly eps = 1e-5) {
     super();
-    positiveInt(numFeatures, 'LayerNormManual', 'numFeatures');
+    positiveInt('LayerNormManual', 'numFeatures', numFeatures);
     if (!(eps > 0)) throw new Error(`LayerNormManual: eps must be positive, got ${eps}`);
     this.weight = this.registerParameter('weight', constantVariable(1, [numFeatures], true));
     this.bias = this.registerParameter('bias', constantVariable(0, [numFeatures], true));

@@ -1,6 +1,6 @@
 // torch.nn.Linear: y = x·Wᵀ + b with W stored as PyTorch's [out, in].
-import { tf } from '@backprop/tensor';
-import { expectLastDim, expectRank, positiveInt } from './errors.js';
+import { positiveInt, tf } from '@backprop/tensor';
+import { expectLastDim, expectRank } from './errors.js';
 import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { pyBool } from './repr.js';
@@ -21,8 +21,8 @@ export class Linear extends Module {
   ) {
     super();
     const rng = rngFrom('Linear', init, defaultRng);
-    positiveInt(inFeatures, 'Linear', 'inFeatures');
-    positiveInt(outFeatures, 'Linear', 'outFeatures');
+    positiveInt('Linear', 'inFeatures', inFeatures);
+    positiveInt('Linear', 'outFeatures', outFeatures);
     // Same draw order as PyTorch's reset_parameters: weight, then bias.
     this.weight = this.registerParameter('weight', variableFrom(kaimingUniformValues(outFeatures * inFeatures, inFeatures, rng), [outFeatures, inFeatures]));
     this.bias = bias ? this.registerParameter('bias', variableFrom(kaimingUniformValues(outFeatures, inFeatures, rng), [outFeatures])) : null;
@@ -33,8 +33,8 @@ export class Linear extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    expectRank(x, 2, 'Linear.forward', `[N, ${this.inFeatures}]`);
-    expectLastDim(x, this.inFeatures, 'Linear.forward', `[N, ${this.inFeatures}]`);
+    expectRank('Linear.forward', 'x', x, 2, `[N, ${this.inFeatures}]`);
+    expectLastDim('Linear.forward', 'x', x, this.inFeatures, `[N, ${this.inFeatures}]`);
     return tf.tidy(() => {
       // transposeB hits Backprop's fast BatchMatMul path on WASM.
       const y = tf.matMul(x, this.weight, false, true);

@@ -1,8 +1,8 @@
 // torch.nn.MaxPool2d on NHWC. Explicit padding, counted as −∞ (padded cells never win), so the
 // output size is PyTorch's floor((H + 2p − k)/s) + 1: 32 → 16 for kernel 3, stride 2, padding 1.
 // (tfjs's 'same' would pad asymmetrically and give other windows.)
-import { tf } from '@backprop/tensor';
-import { expectRank, pair, shapeStr } from './errors.js';
+import { shapeStr, tf } from '@backprop/tensor';
+import { expectRank, pair } from './errors.js';
 import { Module } from './module.js';
 import { pyTuple } from './repr.js';
 
@@ -13,9 +13,9 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: number | [number, number], stride?: number | [number, number], padding: number | [number, number] = 0) {
     super();
-    this.kernelSize = pair(kernelSize, 'MaxPool2d', 'kernelSize');
-    this.stride = pair(stride ?? kernelSize, 'MaxPool2d', 'stride');
-    this.padding = pair(padding, 'MaxPool2d', 'padding', 0);
+    this.kernelSize = pair('MaxPool2d', 'kernelSize', kernelSize);
+    this.stride = pair('MaxPool2d', 'stride', stride ?? kernelSize);
+    this.padding = pair('MaxPool2d', 'padding', padding, 0);
     const [kh, kw] = this.kernelSize;
     const [ph, pw] = this.padding;
     if (2 * ph > kh || 2 * pw > kw) {
@@ -37,7 +37,7 @@ export class MaxPool2d extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    expectRank(x, 4, 'MaxPool2d.forward', 'NHWC [N, H, W, C]');
+    expectRank('MaxPool2d.forward', 'x', x, 4, 'NHWC [N, H, W, C]');
     const [, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = this.outputSize(h, w);
     if (oh < 1 || ow < 1) throw new Error(`MaxPool2d.forward: input ${shapeStr(x.shape)} is smaller than the kernel [${this.kernelSize.join(', ')}]`);

@@ -2,11 +2,10 @@
 // then Linear to the logits. Normalisation after each activation, as in the report's tuned model
 // (2×100, ELU, BN after each ELU ≈ 0.54). Names: `layers.<i>.…` (one Sequential), as in the
 // PyTorch reference.
-import { Rng, tf } from '@backprop/tensor';
+import { positiveInt, Rng, shapeStr, tf } from '@backprop/tensor';
 import { activationChoices, isActivationName, type ActivationName } from '@backprop/manual';
 import { ELU, ReLU, Sigmoid, Tanh } from './activations.js';
 import { BatchNorm1d } from './batch-norm.js';
-import { positiveInt, shapeStr } from './errors.js';
 import { Flatten } from './flatten.js';
 import { LayerNormManual } from './layer-norm-manual.js';
 import { Linear } from './linear.js';
@@ -49,10 +48,10 @@ export class MLP extends Module {
     { activation = 'elu', batchNorm = false, layerNorm = false, ...init }: MLPOptions = {},
   ) {
     super();
-    positiveInt(nInputs, 'MLP', 'nInputs');
-    positiveInt(nClasses, 'MLP', 'nClasses');
+    positiveInt('MLP', 'nInputs', nInputs);
+    positiveInt('MLP', 'nClasses', nClasses);
     if (!Array.isArray(nHidden)) throw new Error(`MLP: nHidden must be an array of layer widths, got ${String(nHidden)}`);
-    nHidden.forEach((h, i) => positiveInt(h, 'MLP', `nHidden[${i}]`));
+    nHidden.forEach((h, i) => positiveInt('MLP', `nHidden[${i}]`, h));
     if (batchNorm && layerNorm) throw new Error('MLP: choose batchNorm or layerNorm, not both');
     const rng = rngFrom('MLP', init, () => new Rng(42));
     const modules: Module[] = [];

@@ -6,7 +6,7 @@
 //   metadata  format: 'torch.optim', param_groups: JSON of the groups (betas as a list)
 // `optimizerStateTensors` / `optimizerStateFromTensors` give the per-parameter part alone as
 // named tensors, for checkpoints that keep their hyperparameters elsewhere (@backprop/train).
-import { tf } from '@backprop/tensor';
+import { shapeStr, tf } from '@backprop/tensor';
 import type { TorchLayout } from './module.js';
 import type { OptimizerStateDict } from './optimizer.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
@@ -86,7 +86,7 @@ export function optimizerStateFromLegacy(
       if (t == null) return undefined;
       known.add(`${p.name}/${key}`);
       if (t.dtype !== 'F32' || t.shape.join(',') !== p.shape.join(',')) {
-        throw new Error(`${op}: '${p.name}/${key}' must be F32 of shape [${p.shape.join(', ')}], got ${t.dtype} [${t.shape.join(', ')}]`);
+        throw new Error(`${op}: '${p.name}/${key}' must be F32 of shape ${shapeStr(p.shape)}, got ${t.dtype} ${shapeStr(t.shape)}`);
       }
       if (p.layout === 'same') return t;
       const moved = tf.tidy(() => toTorchLayout(tf.tensor(t.data as Float32Array, t.shape, 'float32'), p.layout));

@@ -8,8 +8,7 @@
 // and updates (PyTorch's `optimizer.step(closure)`); `applyGradients` takes gradients computed
 // elsewhere (e.g. `namedGradients`, then `clipGradNorm`), keyed by PyTorch names. `zeroGrad()`
 // does nothing: nothing accumulates.
-import { tf } from '@backprop/tensor';
-import { shapeStr } from './errors.js';
+import { shapeStr, tf } from '@backprop/tensor';
 import { Module, type TorchLayout } from './module.js';
 import type { SafetensorsTensor } from './safetensors.js';
 import { fromTorchLayout, toTorchLayout, torchShape } from './torch-layout.js';

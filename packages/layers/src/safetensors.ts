@@ -3,6 +3,7 @@
 // {string: string}}, then the raw little-endian tensor bytes, offsets relative to the end of the
 // header. The header is padded with spaces to a multiple of 8, as the reference writer does.
 // https://github.com/huggingface/safetensors#format
+import { shapeStr } from '@backprop/tensor';
 
 /** F16 and BF16 data are the raw 16-bit patterns (Uint16Array); half-float.ts converts them. */
 export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'F16' | 'BF16';
@@ -58,7 +59,7 @@ export function encodeSafetensors(tensors: Map<string, SafetensorsTensor> | Reco
     if (!(t.dtype in BYTES)) throw new Error(`encodeSafetensors: '${name}' has unsupported dtype '${String(t.dtype)}'`);
     if (!dataMatches(t.dtype, t.data)) throw new Error(`encodeSafetensors: '${name}' is ${t.dtype} but its data is a ${t.data.constructor.name}`);
     if (sizeOf(t.shape) !== t.data.length) {
-      throw new Error(`encodeSafetensors: '${name}' has shape [${t.shape.join(', ')}] (${sizeOf(t.shape)} values) but ${t.data.length} values`);
+      throw new Error(`encodeSafetensors: '${name}' has shape ${shapeStr(t.shape)} (${sizeOf(t.shape)} values) but ${t.data.length} values`);
     }
     const bytes = t.data.length * BYTES[t.dtype];
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
@@ -125,7 +126,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     const [begin, end] = offs as [number, number];
     const expected = sizeOf(shape) * BYTES[dtype];
     if (end < begin || end - begin !== expected) {
-      throw new Error(`decodeSafetensors: '${name}' spans ${end - begin} bytes, expected ${expected} for ${dtype} [${shape.join(', ')}]`);
+      throw new Error(`decodeSafetensors: '${name}' spans ${end - begin} bytes, expected ${expected} for ${dtype} ${shapeStr(shape)}`);
     }
     if (end > dataLen) throw new Error(`decodeSafetensors: '${name}' ends at byte ${end}, past the data (${dataLen} bytes)`);
     // Copied into a fresh, aligned buffer (Uint8Array.prototype.slice would not do: on a Node

@@ -1,8 +1,7 @@
 // State save/load with PyTorch's names, layouts and dtypes, so that a Backprop model's file loads
 // into the PyTorch reference with `load_state_dict` and back. Conv weights are written as
 // [out, in, kh, kw]; num_batches_tracked as I64.
-import { tf } from '@backprop/tensor';
-import { shapeStr } from './errors.js';
+import { shapeStr, tf } from '@backprop/tensor';
 import type { Module, StateEntry } from './module.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors.js';
 import { float32ToHalf, halfToFloat32 } from './half-float.js';

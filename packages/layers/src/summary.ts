@@ -1,7 +1,7 @@
 // A model summary in the style of torchinfo's `summary(model, input_size)`: every module with its
 // output shape on a zero input of `inputShape` (run in eval mode, nothing trained or kept) and its
 // parameter count, then the totals. `String(model)` gives PyTorch's repr (Module.toString).
-import { tf } from '@backprop/tensor';
+import { shapeStr, tf } from '@backprop/tensor';
 import type { Module } from './module.js';
 
 export interface SummaryRow {
@@ -25,7 +25,7 @@ export interface ModelSummary {
 }
 
 const typeOf = (m: Module) => String(m).split('(')[0]!;
-const shapeText = (s: number[] | null) => (s == null ? '--' : `[${s.join(', ')}]`);
+const shapeText = (s: number[] | null) => (s == null ? '--' : shapeStr(s));
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** Runs `model` once on zeros of `inputShape` (e.g. [1, 32, 32, 3]) and tabulates its modules. */
@@ -79,7 +79,7 @@ export function summary(model: Module, inputShape: number[]): ModelSummary {
     `Total params: ${count(totalParams)}`,
     `Trainable params: ${count(totalParams)}`,
     `Buffer values (not trained): ${count(bufferValues)}`,
-    `Input shape: [${inputShape.join(', ')}]`,
+    `Input shape: ${shapeStr(inputShape)}`,
   ];
   return { rows, totalParams, bufferValues, text: lines.join('\n') };
 }

@@ -2,7 +2,8 @@
 // checks, caching what backward needs, tidying. Each subclass holds only its math: `compute`
 // (forward, returning what to cache) and `gradient` (backward from that cache).
 import type { tf } from '@backprop/tensor';
-import { expectSameShape, expectShape, notBeforeForward } from './errors.js';
+import { expectSameShape, expectShape } from '@backprop/tensor';
+import { notBeforeForward } from './errors.js';
 import { opsOf } from './init.js';
 import type { Layer, ModuleOptions } from './module.js';
 import type { Ops } from './ops.js';

@@ -1,8 +1,8 @@
 // Float32 (tfjs, WASM) against float64 (reference) on the same module code: how much does float32
 // arithmetic change the outputs and gradients? Both paths get identical values (inputs and
 // params are rounded to float32 first), so only the arithmetic differs.
+import { relError, scaledError } from '@backprop/tensor';
 import { f64Ops } from './f64-ops.js';
-import { relError } from './grad-check.js';
 import type { Ops } from './ops.js';
 import { tfOps } from './tf-ops.js';
 
@@ -29,16 +29,6 @@ export interface AgreementReport {
 /** Rounds to float32 values (kept as float64), so both paths start from the same numbers. */
 export function roundToFloat32(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values, (v) => Math.fround(v));
-}
-
-export function scaledError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return Number.isNaN(diff) ? Infinity : diff / Math.max(scale, 1e-30);
 }
 
 /**

@@ -2,7 +2,7 @@
 // L = −(1/S) Σ T ⊙ log X. Backward (docs/derivations.md): dL/dX = −(1/S) · T ⊘ X.
 // As in the original there is no clipping: a target probability of exactly 0 gives L = ∞.
 import type { tf } from '@backprop/tensor';
-import { expectSameShape, expectShape } from './errors.js';
+import { expectSameShape, expectShape } from '@backprop/tensor';
 import { opsOf } from './init.js';
 import type { Loss, ModuleOptions } from './module.js';
 import type { Ops } from './ops.js';

@@ -1,9 +1,8 @@
 // The reference implementation of `Ops`: F64Tensor, float64, plain loops. Meant for the small
 // shapes of gradient checks and fixtures, not for training.
+import { shapeStr } from '@backprop/tensor';
 import { F64Tensor } from './f64-tensor.js';
 import type { Axis, Ops, Tidied } from './ops.js';
-
-const shapeStr = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 function broadcastDim(a: number, b: number, op: string, sa: readonly number[], sb: readonly number[]): number {
   if (a === b || b === 1) return a;

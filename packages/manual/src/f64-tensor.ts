@@ -1,7 +1,6 @@
 // A tiny float64 array type (at most 2-D) for the reference path: tfjs has no float64, yet the
 // original assignment's gradient checks ran in float64 at tight tolerances.
-
-const shapeStr = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+import { shapeStr } from '@backprop/tensor';
 
 export class F64Tensor {
   readonly data: Float64Array;

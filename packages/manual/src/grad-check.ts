@@ -6,20 +6,9 @@
 //   upstream gradient dout, Σᵢ (f(θ+h)ᵢ − f(θ−h)ᵢ)·doutᵢ / 2h vs the backward's dθ.
 // - 'jacobian' (Part 3's torch.autograd.gradcheck): every entry of the full Jacobian, one backward
 //   per output element, compared with |a − n| ≤ atol + rtol·|n|.
-import { Rng } from '@backprop/tensor';
+import { maxAbsError, relError, Rng } from '@backprop/tensor';
 import { F64Tensor } from './f64-tensor.js';
 import type { Layer, Loss } from './module.js';
-
-/** max |a−b| / max(1e-8, |a|+|b|), the original assignment's relative error. */
-export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`relError: sizes differ, ${a.length} vs ${b.length}`);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const err = Math.abs(a[i]! - b[i]!) / Math.max(1e-8, Math.abs(a[i]!) + Math.abs(b[i]!));
-    if (!(err <= worst)) worst = Number.isNaN(err) ? Infinity : err;
-  }
-  return worst;
-}
 
 /** Something whose gradients can be checked: arrays to perturb in place, an output, a backward. */
 export interface Differentiable {
@@ -97,12 +86,6 @@ function relativeOrNearZero(a: ArrayLike<number>, b: ArrayLike<number>, tol: num
   return { pass, nearZero, nearZeroMaxAbsError };
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
 /** Runs `output` with element i of `value` moved by ±h, then restores it. */
 function centralOutputs(d: Differentiable, value: F64Tensor, i: number, h: number): [Float64Array, Float64Array] {
   const old = value.data[i]!;
@@ -165,7 +148,7 @@ export function checkGradients(d: Differentiable, options: GradCheckOptions = {}
   return targets.map((t, ti) => {
     const a = analytic[ti]!;
     const n = numeric[ti]!;
-    const report: GradCheckReport = { name: t.name, kind: t.kind, maxRelError: relError(a, n), maxAbsError: maxAbsDiff(a, n) };
+    const report: GradCheckReport = { name: t.name, kind: t.kind, maxRelError: relError(a, n), maxAbsError: maxAbsError(a, n) };
     const checks: boolean[] = [];
     if (options.tolerance != null) {
       report.tolerance = options.tolerance;

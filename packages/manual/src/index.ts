@@ -31,7 +31,6 @@ export {
   checkGradients,
   layerDifferentiable,
   lossDifferentiable,
-  relError,
   type Differentiable,
   type GradCheckOptions,
   type GradCheckReport,
@@ -40,7 +39,6 @@ export { mlpDifferentiable } from './mlp-grad-check.js';
 export {
   compareFloat32,
   roundToFloat32,
-  scaledError,
   type AgreementKind,
   type AgreementReport,
   type AgreementRun,

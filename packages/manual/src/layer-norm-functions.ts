@@ -6,8 +6,7 @@
 // last; the algebra it sets up gives, with g = dy·γ (per sample, M features):
 //   dx = (1/√(σ²+ε)) · (g − mean(g) − x̂ · mean(g·x̂))
 // which is what is implemented, and checked in float64 against central differences and PyTorch.
-import { tf } from '@backprop/tensor';
-import { expectShape, positiveInt, shapeStr } from './errors.js';
+import { expectShape, positiveInt, shapeStr, tf } from '@backprop/tensor';
 import type { Ops } from './ops.js';
 import { tfOps } from './tf-ops.js';
 

@@ -1,7 +1,8 @@
 // LayerNorm module (Part 3 of docs/reference-settings.md): per-sample normalisation over the features, γ = 1 and β = 0 at
 // init, no running statistics. The math is in layer-norm-functions.ts (shared with @backprop/layers).
 import type { tf } from '@backprop/tensor';
-import { expectSameShape, expectShape, notBeforeForward, positiveInt } from './errors.js';
+import { expectSameShape, expectShape, positiveInt } from '@backprop/tensor';
+import { notBeforeForward } from './errors.js';
 import { opsOf } from './init.js';
 import { layerNormBackwardWith, layerNormForwardWith } from './layer-norm-functions.js';
 import type { Layer, ModuleOptions } from './module.js';

@@ -1,6 +1,7 @@
 // Linear: y = x·Wᵀ + b (docs/derivations.md). Backward: dW = doutᵀ·x, db = 1ᵀ·dout, dx = dout·W.
 import type { tf } from '@backprop/tensor';
-import { expectShape, notBeforeForward, positiveInt } from './errors.js';
+import { expectShape, positiveInt } from '@backprop/tensor';
+import { notBeforeForward } from './errors.js';
 import { normalValues, opsOf } from './init.js';
 import type { InitOptions, Layer } from './module.js';
 import type { Ops } from './ops.js';

@@ -1,8 +1,7 @@
 // The manual MLP of Part 1 of docs/reference-settings.md: Linear → activation per hidden layer, then Linear → Softmax.
 // Weights N(0, 1e-4²) from one seeded generator (layer by layer, as numpy's global seed did),
 // biases 0. Backward runs the modules in reverse; the first Linear skips its (unused) dx.
-import { Rng, type tf } from '@backprop/tensor';
-import { expectShape, positiveInt } from './errors.js';
+import { expectShape, positiveInt, Rng, type tf } from '@backprop/tensor';
 import { ELU } from './elu.js';
 import { opsOf } from './init.js';
 import { Linear } from './linear.js';

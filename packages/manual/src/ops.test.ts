@@ -2,7 +2,7 @@
 // same inputs, same results (to float32 accuracy), including broadcasting and reductions.
 import { initBackend, Rng, tf } from '@backprop/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scaledError } from './agreement.js';
+import { scaledError } from '@backprop/tensor';
 import { f64Ops } from './f64-ops.js';
 import { F64Tensor } from './f64-tensor.js';
 import type { Ops } from './ops.js';

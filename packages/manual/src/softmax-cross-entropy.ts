@@ -3,7 +3,7 @@
 // dL/dZ = (softmax(Z) ⊙ Σⱼ Tⱼ − T)/S — for one-hot rows simply (P − T)/S. One small op chain
 // instead of Softmax.backward ∘ CrossEntropy.backward, and no T ⊘ P division.
 import type { tf } from '@backprop/tensor';
-import { expectSameShape, expectShape } from './errors.js';
+import { expectSameShape, expectShape } from '@backprop/tensor';
 import { opsOf } from './init.js';
 import type { Loss, ModuleOptions } from './module.js';
 import type { Ops } from './ops.js';

@@ -1,6 +1,6 @@
 // The training implementation of `Ops`: tfjs tensors, float32, on whatever backend is set
 // (WASM SIMD after `initBackend()`).
-import { fusedSgdUpdate, tf } from '@backprop/tensor';
+import { fusedSgdUpdate, shapeStr, tf } from '@backprop/tensor';
 import type { Ops, Tidied } from './ops.js';
 
 export const tfOps: Ops<tf.Tensor> = {
@@ -19,7 +19,7 @@ export const tfOps: Ops<tf.Tensor> = {
   assign(target, value) {
     if (!(target instanceof tf.Variable)) throw new Error('tfOps.assign: target must be a variable made by tfOps.variable');
     if (target.shape.join(',') !== value.shape.join(',')) {
-      throw new Error(`tfOps.assign: value must have shape [${target.shape.join(', ')}], got [${value.shape.join(', ')}]`);
+      throw new Error(`tfOps.assign: value must have shape ${shapeStr(target.shape)}, got ${shapeStr(value.shape)}`);
     }
     target.assign(value);
   },

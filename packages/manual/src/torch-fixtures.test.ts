@@ -4,11 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '@backprop/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scaledError } from './agreement.js';
+import { relError, scaledError } from '@backprop/tensor';
 import { CrossEntropy } from './cross-entropy.js';
 import { ELU } from './elu.js';
 import { f64Ops } from './f64-ops.js';
-import { relError } from './grad-check.js';
 import { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
 import { MLP } from './mlp.js';

@@ -1,6 +1,6 @@
 // One training step and evaluation helpers for the manual MLP.
 import type { tf } from '@backprop/tensor';
-import { expectSameShape, expectShape } from './errors.js';
+import { expectSameShape, expectShape } from '@backprop/tensor';
 import type { MLP } from './mlp.js';
 import type { Loss } from './module.js';
 import type { SGD } from './sgd.js';

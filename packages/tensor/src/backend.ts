@@ -1,4 +1,5 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { positiveInt } from './checks.js';
 import { defaultWasmPaths } from './default-wasm-paths.js';
 import { tf } from './tf.js';
 import { allowWasmThreads } from './wasm-thread-cap.js';
@@ -92,9 +93,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     throw new Error(`initBackend: options.backend must be 'wasm' or 'cpu', got '${String(backend)}'`);
   }
   const choice = engineChoice(options.engine);
-  if (options.threads != null && (!Number.isInteger(options.threads) || options.threads < 1)) {
-    throw new Error(`initBackend: options.threads must be a positive integer, got ${options.threads}`);
-  }
+  if (options.threads != null) positiveInt('initBackend', 'options.threads', options.threads);
   if (backend === 'wasm' && wasmPathsSet && options.threads != null && options.threads !== wasmThreads) {
     throw new Error(`initBackend: WASM already started with ${wasmThreads} thread(s); options.threads (${options.threads}) must be given on the first call`);
   }

@@ -1,5 +1,7 @@
 export { tf } from './tf.js';
 export { initBackend, type BackendInfo, type EngineChoice, type InitBackendOptions } from './backend.js';
+export { expectSameShape, expectShape, positiveInt, shapeStr } from './checks.js';
+export { maxAbsError, relError, scaledError } from './error-measures.js';
 export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.js';
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';
 export { engineInfo, setEngineEnabled, type EngineInfo, type EngineMath } from './engine/engine.js';

@@ -2,12 +2,13 @@
 // backend and platform (tfjs's own random ops differ between backends).
 import { Rng } from '@backprop/random';
 import { tf } from './tf.js';
+import { shapeStr } from './checks.js';
 
 export { Rng };
 
 const sizeOf = (shape: readonly number[], op: string): number => {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: shape must hold non-negative integers, got [${shape.join(', ')}]`);
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: shape must hold non-negative integers, got ${shapeStr(shape)}`);
   }
   return shape.reduce((a, b) => a * b, 1);
 };

@@ -5,28 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { Rng } from './random.js';
 import { tf } from './tf.js';
+import { scaledError, valuesOn } from './test/index.js';
 
 const normal = (shape: number[], seed: number) => tf.tensor(new Rng(seed).fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))), shape);
 
-/** Max |a − b| over max |b|: the conv and matMul outputs are sums of hundreds of terms. */
-async function scaledError(fn: () => tf.Tensor): Promise<number> {
-  const run = async (backend: 'wasm' | 'cpu') => {
-    await tf.setBackend(backend);
-    const out = tf.tidy(fn);
-    const values = (await out.data()) as Float32Array;
-    out.dispose();
-    return values;
-  };
-  const wasm = await run('wasm');
-  const cpu = await run('cpu');
-  await tf.setBackend('wasm');
-  let maxRef = 0;
-  let maxDiff = 0;
-  for (let i = 0; i < cpu.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(cpu[i]!));
-    maxDiff = Math.max(maxDiff, Math.abs(wasm[i]! - cpu[i]!));
-  }
-  return maxDiff / maxRef;
+/** scaledError of WASM against tfjs-backend-cpu: the conv and matMul outputs are sums of hundreds of terms. */
+async function wasmVsCpu(fn: () => tf.Tensor): Promise<number> {
+  return scaledError(await valuesOn('wasm', fn), await valuesOn('cpu', fn));
 }
 
 describe('initBackend({ threads: 2 }) under Node', () => {
@@ -53,7 +38,7 @@ describe('initBackend({ threads: 2 }) under Node', () => {
     ['conv2d input gradient', () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, normal([3, 3, 16, 24], 6) as tf.Tensor4D, 1, 'same').square().sum())(normal([4, 12, 12, 16], 5))],
     ['conv2d filter gradient', () => tf.grad((w: tf.Tensor) => tf.conv2d(normal([4, 12, 12, 16], 5) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').square().sum())(normal([3, 3, 16, 24], 6))],
   ])('%s agrees with tfjs-cpu', async (_name, fn) => {
-    expect(await scaledError(fn)).toBeLessThan(1e-5);
+    expect(await wasmVsCpu(fn)).toBeLessThan(1e-5);
   });
 
   it('a training step leaves the tensor count unchanged', () => {

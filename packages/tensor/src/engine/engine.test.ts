@@ -6,6 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { Rng } from '../random.js';
+import { sameBits, scaledError, valuesOn } from '../test/index.js';
 import { Engine, engineFor, useEngine } from './engine.js';
 import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
@@ -34,37 +35,11 @@ afterAll(() => {
 
 /** Runs fn on wasm with `engine`, returning its values (inputs built from plain arrays inside fn). */
 async function onWasm(engine: Engine, fn: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend('wasm');
   useEngine(engine);
-  const out = tf.tidy(fn);
-  const values = (await out.data()) as Float32Array;
-  out.dispose();
-  return values;
+  return valuesOn('wasm', fn);
 }
 
-async function onCpu(fn: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend('cpu');
-  const out = tf.tidy(fn);
-  const values = (await out.data()) as Float32Array;
-  out.dispose();
-  await tf.setBackend('wasm');
-  return values;
-}
-
-/** max |a − b| over max |b|: the error of sums of many float32 terms, scaled by their size. */
-function scaledError(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let maxRef = 0;
-  let maxDiff = 0;
-  for (let i = 0; i < b.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(b[i]!));
-    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
-  }
-  return maxDiff / Math.max(maxRef, 1e-30);
-}
-
-const sameBits = (a: Float32Array, b: Float32Array): boolean =>
-  a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+const onCpu = (fn: () => tf.Tensor): Promise<Float32Array> => valuesOn('cpu', fn);
 
 interface MatMulCase {
   a: number[];

@@ -7,6 +7,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf } from './wasm-ops.js';
+import { shapeStr } from '../checks.js';
 
 export const ADAM_UPDATE = 'BackpropAdamUpdate';
 
@@ -29,7 +30,7 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   const size = param.shape.reduce((p, d) => p * d, 1);
   for (const [name, t] of [['grad', grad], ['m', m], ['v', v]] as const) {
     if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i]) || t.dtype !== 'float32') {
-      throw new Error(`${ADAM_UPDATE}: ${name} must be float32 [${param.shape.join(', ')}] like param, got ${t.dtype} [${t.shape.join(', ')}]`);
+      throw new Error(`${ADAM_UPDATE}: ${name} must be float32 ${shapeStr(param.shape)} like param, got ${t.dtype} ${shapeStr(t.shape)}`);
     }
   }
   const outs = [param, m, v].map((t) => wasm.makeOutput([...t.shape], 'float32'));

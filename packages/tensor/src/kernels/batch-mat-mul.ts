@@ -8,6 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor, type Engine } from '../engine/engine.js';
 import { gemm } from '../engine/engine-ops.js';
 import { addressOf, free, run, transpose } from './wasm-ops.js';
+import { shapeStr } from '../checks.js';
 
 const OP = 'BatchMatMul';
 
@@ -41,7 +42,7 @@ function engineBatchMatMul(engine: Engine, wasm: BackendWasm, a: TensorInfo, b: 
   const kb = transposeB ? bCols : bRows;
   const n = transposeB ? bRows : bCols;
   if (k !== kb) {
-    throw new Error(`${OP}: inner dimensions of a [${a.shape.join(', ')}]${transposeA ? 'ᵀ' : ''} and b [${b.shape.join(', ')}]${transposeB ? 'ᵀ' : ''} must match, got ${k} and ${kb}`);
+    throw new Error(`${OP}: inner dimensions of a ${shapeStr(a.shape)}${transposeA ? 'ᵀ' : ''} and b ${shapeStr(b.shape)}${transposeB ? 'ᵀ' : ''} must match, got ${k} and ${kb}`);
   }
   const outBatch = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = product(outBatch);

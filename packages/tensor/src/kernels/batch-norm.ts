@@ -6,6 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor, type Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf } from './wasm-ops.js';
+import { shapeStr } from '../checks.js';
 
 export const BATCH_NORM_FORWARD = 'BackpropBatchNormForward';
 export const BATCH_NORM_BACKWARD = 'BackpropBatchNormBackward';
@@ -14,7 +15,7 @@ function check(op: string, m: number, c: number, named: Record<string, TensorInf
   for (const [name, t] of Object.entries(named)) {
     const want = matrices.includes(name) ? [m, c] : [c];
     if (t.dtype !== 'float32' || t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
-      throw new Error(`${op}: ${name} must be float32 [${want.join(', ')}], got ${t.dtype} [${t.shape.join(', ')}]`);
+      throw new Error(`${op}: ${name} must be float32 ${shapeStr(want)}, got ${t.dtype} ${shapeStr(t.shape)}`);
     }
   }
 }
@@ -32,7 +33,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
   const { eps } = attrs as unknown as { eps: number };
-  if (x.shape.length !== 2) throw new Error(`${BATCH_NORM_FORWARD}: x must be [M, C], got [${x.shape.join(', ')}]`);
+  if (x.shape.length !== 2) throw new Error(`${BATCH_NORM_FORWARD}: x must be [M, C], got ${shapeStr(x.shape)}`);
   const [m, c] = x.shape as [number, number];
   check(BATCH_NORM_FORWARD, m, c, { x, gamma, beta }, ['x']);
   const engine = engineOf(BATCH_NORM_FORWARD, wasm);
@@ -46,7 +47,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
 const backward: KernelFunc = ({ inputs, backend }) => {
   const wasm = backend as BackendWasm;
   const { dy, xHat, gamma, invStd } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo>;
-  if (dy.shape.length !== 2) throw new Error(`${BATCH_NORM_BACKWARD}: dy must be [M, C], got [${dy.shape.join(', ')}]`);
+  if (dy.shape.length !== 2) throw new Error(`${BATCH_NORM_BACKWARD}: dy must be [M, C], got ${shapeStr(dy.shape)}`);
   const [m, c] = dy.shape as [number, number];
   check(BATCH_NORM_BACKWARD, m, c, { dy, xHat, gamma, invStd }, ['dy', 'xHat']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);

@@ -1,5 +1,6 @@
 // Padding and stride facts of a 2-D NHWC convolution, read the way tfjs reads them.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { shapeStr } from '../checks.js';
 
 export interface ConvGeometry {
   batch: number;
@@ -58,6 +59,6 @@ export function convGeometry(
 }
 
 export const shape4 = (t: TensorInfo, name: string, op: string): [number, number, number, number] => {
-  if (t.shape.length !== 4) throw new Error(`${op}: ${name} must be rank 4 (NHWC), got shape [${t.shape.join(', ')}]`);
+  if (t.shape.length !== 4) throw new Error(`${op}: ${name} must be rank 4 (NHWC), got shape ${shapeStr(t.shape)}`);
   return t.shape as [number, number, number, number];
 };

@@ -25,6 +25,7 @@ import { convGeometry, shape4, type ConvGeometry } from './conv-geometry.js';
 import { engineConvApplies, engineConvFilterGrad } from './engine-conv.js';
 import { winogradApplies, winogradBackpropFilter, winogradChoice } from './winograd.js';
 import { free, freeView, heapView, matMul, padHW, reshape, rowView, run, transpose } from './wasm-ops.js';
+import { shapeStr } from '../checks.js';
 
 const OP = 'Conv2DBackpropFilter';
 
@@ -175,7 +176,7 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const g = convGeometry(shape4(x, 'x', OP), filterShape, attrs as never, OP);
   const dyShape = shape4(dy, 'dy', OP);
   if (dyShape[1] !== g.outHeight || dyShape[2] !== g.outWidth || dyShape[3] !== g.outChannels) {
-    throw new Error(`${OP}: dy must have shape [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}], got [${dyShape.join(', ')}]`);
+    throw new Error(`${OP}: dy must have shape [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}], got ${shapeStr(dyShape)}`);
   }
   if (g.dilated) throw new Error(`${OP}: dilations other than 1 are not supported on WASM`);
   const engine = engineFor(wasm);

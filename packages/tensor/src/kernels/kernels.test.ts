@@ -3,16 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { Rng } from '../random.js';
-import { relativeError } from '../test/index.js';
-
-/** Runs fn on a backend with fresh tensors made from plain arrays; returns the result's values. */
-async function on(backend: 'wasm' | 'cpu', fn: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(fn);
-  const values = (await out.data()) as Float32Array;
-  out.dispose();
-  return values;
-}
+import { scaledError, valuesOn } from '../test/index.js';
 
 const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -21,21 +12,9 @@ const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const backpropFilter = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], strides: number, pad: 'same' | 'valid'): tf.Tensor =>
   tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined as never, filterShape }) as tf.Tensor;
 
+/** The WASM kernels' error against tfjs-backend-cpu on one computation, scaled by the reference's size. */
 async function compare(fn: () => tf.Tensor): Promise<number> {
-  const wasm = await on('wasm', fn);
-  const cpu = await on('cpu', fn);
-  return relativeErrorScaled(wasm, cpu);
-}
-
-/** Relative error against the reference, scaled by its largest magnitude (sums of many terms). */
-function relativeErrorScaled(a: Float32Array, b: Float32Array): number {
-  let maxRef = 0;
-  let maxDiff = 0;
-  for (let i = 0; i < b.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(b[i]!));
-    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
-  }
-  return maxDiff / Math.max(maxRef, 1e-12);
+  return scaledError(await valuesOn('wasm', fn), await valuesOn('cpu', fn));
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { shape4 } from './conv-geometry.js';
 import { addressOf } from './wasm-ops.js';
+import { shapeStr } from '../checks.js';
 
 const OP = 'MaxPoolGrad';
 
@@ -23,7 +24,7 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const info = backend_util.computePool2DInfo(shape4(input, 'input', OP), filterSize, strides, 1, pad, dimRoundingMode);
   const dyShape = shape4(dy, 'dy', OP);
   if (dyShape[1] !== info.outHeight || dyShape[2] !== info.outWidth || dyShape[3] !== info.outChannels) {
-    throw new Error(`${OP}: dy must have shape [${info.batchSize}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}], got [${dyShape.join(', ')}]`);
+    throw new Error(`${OP}: dy must have shape [${info.batchSize}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}], got ${shapeStr(dyShape)}`);
   }
   const out = wasm.makeOutput([...input.shape], 'float32');
   const engine = engineFor(wasm);

@@ -13,6 +13,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { Rng } from '../random.js';
+import { sameBits, scaledError } from '../test/index.js';
 import { Engine, engineFor } from '../engine/engine.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64 } from './direct-conv-f64.js';
 import {
@@ -39,20 +40,6 @@ afterAll(() => {
   oneThread.close();
   mulAdd.close();
 });
-
-function scaledError(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let maxRef = 0;
-  let maxDiff = 0;
-  for (let i = 0; i < b.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(b[i]!));
-    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
-  }
-  return maxDiff / Math.max(maxRef, 1e-30);
-}
-
-const sameBits = (a: Float32Array, b: Float32Array): boolean =>
-  a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
 interface Inputs {
   x: Float32Array;

@@ -18,6 +18,7 @@ import type { Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import type { ConvGeometry } from './conv-geometry.js';
 import { addressOf } from './wasm-ops.js';
+import { shapeStr } from '../checks.js';
 
 export type WinogradVariant = 'F4' | 'F2';
 
@@ -208,12 +209,12 @@ function gemms(engine: Engine, freqs: number, m: number, n: number, k: number, a
 
 function checkFilter(filter: TensorInfo, op: string): [number, number] {
   const s = filter.shape;
-  if (s.length !== 4 || s[0] !== 3 || s[1] !== 3) throw new Error(`${op}: filter must be [3, 3, Cin, Cout], got [${s.join(', ')}]`);
+  if (s.length !== 4 || s[0] !== 3 || s[1] !== 3) throw new Error(`${op}: filter must be [3, 3, Cin, Cout], got ${shapeStr(s)}`);
   return [s[2]!, s[3]!];
 }
 
 function check4(t: TensorInfo, name: string, op: string): [number, number, number, number] {
-  if (t.shape.length !== 4) throw new Error(`${op}: ${name} must be rank 4 (NHWC), got [${t.shape.join(', ')}]`);
+  if (t.shape.length !== 4) throw new Error(`${op}: ${name} must be rank 4 (NHWC), got ${shapeStr(t.shape)}`);
   if (t.dtype !== 'float32') throw new Error(`${op}: ${name} must be float32, got ${t.dtype}`);
   return t.shape as [number, number, number, number];
 }
@@ -255,7 +256,7 @@ export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorIn
   const [, , , c] = check4(x, 'x', op);
   const [cin, cout] = checkFilter(filter, op);
   if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
-  if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got [${bias.shape.join(', ')}]`);
+  if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got ${shapeStr(bias.shape)}`);
   const u = transformedFilter(engine, backend, filter, variant, false);
   return convolve(engine, backend, x, u, false, cout, bias == null ? 0 : addressOf(backend, bias), variant);
 }
@@ -277,7 +278,7 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
   const op = 'winogradBackpropFilter';
   const [n, h, w, cin] = check4(x, 'x', op);
   const [dn, dh, dw, cout] = check4(dy, 'dy', op);
-  if (dn !== n || dh !== h || dw !== w) throw new Error(`${op}: dy must be [${n}, ${h}, ${w}, Cout], got [${dy.shape.join(', ')}]`);
+  if (dn !== n || dh !== h || dw !== w) throw new Error(`${op}: dy must be [${n}, ${h}, ${w}, Cout], got ${shapeStr(dy.shape)}`);
   const tl = tiling(variant, n, h, w);
   const freqs = tl.alpha * tl.alpha;
   const cinP = round4(cin);

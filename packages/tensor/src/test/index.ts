@@ -2,6 +2,7 @@
 // seeded random tensors. Framework-free: they throw, so any test runner reports them.
 import { tf } from '../tf.js';
 import { Rng, randomNormal } from '../random.js';
+import { shapeStr } from '../checks.js';
 
 type Numeric = tf.Tensor | ArrayLike<number> | number;
 
@@ -11,19 +12,33 @@ function toArray(v: Numeric): { values: ArrayLike<number>; shape: number[] | nul
   return { values: v, shape: null };
 }
 
-/** max |a−b| / max(1e-8, |a|+|b|): the relative error of the original assignment's tests. */
-export function relativeError(actual: Numeric, expected: Numeric): number {
-  const a = toArray(actual).values;
-  const b = toArray(expected).values;
-  if (a.length !== b.length) throw new Error(`relativeError: sizes differ, actual ${a.length} vs expected ${b.length}`);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    const err = Math.abs(x - y) / Math.max(1e-8, Math.abs(x) + Math.abs(y));
-    if (err > worst || Number.isNaN(err)) worst = Number.isNaN(err) ? Infinity : err;
+/** The error measures, for tests (documented in ../error-measures.ts). */
+export { maxAbsError, relError, scaledError } from '../error-measures.js';
+
+/**
+ * Runs `fn` (which builds its inputs from plain arrays) inside `tidy` on `backend` and returns its
+ * values; the previous backend is active again afterwards. For comparing backends on one computation.
+ */
+export async function valuesOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor): Promise<Float32Array> {
+  const previous = tf.getBackend();
+  await tf.setBackend(backend);
+  try {
+    const out = tf.tidy(fn);
+    const values = (await out.data()) as Float32Array;
+    out.dispose();
+    return values;
+  } finally {
+    if (previous != null && previous !== backend) await tf.setBackend(previous);
   }
-  return worst;
+}
+
+/** Whether two float32 arrays hold the same bits (deterministic kernels: 1 thread against 2). */
+export function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  // Compare the bits, not the values: NaN ≠ NaN and 0 = −0 as floats.
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return ua.every((bits, i) => bits === ub[i]);
 }
 
 export interface CloseOptions {
@@ -40,7 +55,7 @@ export function expectClose(actual: Numeric, expected: Numeric, { rtol = 1e-4, a
   const a = toArray(actual);
   const b = toArray(expected);
   if (a.shape && b.shape && a.shape.join(',') !== b.shape.join(',')) {
-    throw new Error(`expectClose(${name}): shape [${a.shape.join(', ')}] differs from expected [${b.shape.join(', ')}]`);
+    throw new Error(`expectClose(${name}): shape ${shapeStr(a.shape)} differs from expected ${shapeStr(b.shape)}`);
   }
   if (a.values.length !== b.values.length) {
     throw new Error(`expectClose(${name}): size ${a.values.length} differs from expected ${b.values.length}`);

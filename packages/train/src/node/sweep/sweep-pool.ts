@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
+import { positiveInt } from '@backprop/tensor';
 
 export interface PoolTask {
   id: string;
@@ -24,7 +25,7 @@ export interface PoolOptions {
 
 /** Runs the tasks; resolves with each started task's exit code (128 + n for a signal), and whether it was stopped. */
 export async function runPool(tasks: PoolTask[], { workers, signal, onStart, onExit }: PoolOptions): Promise<{ codes: Map<string, number>; stopped: boolean }> {
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`runPool: workers must be a positive integer, got ${workers}`);
+  positiveInt('runPool', 'workers', workers);
   const codes = new Map<string, number>();
   const running = new Map<string, ReturnType<typeof spawn>>();
   let next = 0;
