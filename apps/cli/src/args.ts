@@ -46,11 +46,13 @@ export function intInRange(flag: string, value: string, command: string, min: nu
   return n;
 }
 
-export function positiveInt(flag: string, value: string, command: string, max?: number): number {
+/** A command-line flag's text as a positive integer (a usage error otherwise); not @backprop/tensor's positiveInt, which checks numbers. */
+export function positiveIntFlag(flag: string, value: string, command: string, max?: number): number {
   return intInRange(flag, value, command, 1, max);
 }
 
-export function nonNegativeInt(flag: string, value: string, command: string, max?: number): number {
+/** A command-line flag's text as an integer ≥ 0 (a usage error otherwise). */
+export function nonNegativeIntFlag(flag: string, value: string, command: string, max?: number): number {
   return intInRange(flag, value, command, 0, max);
 }
 
@@ -147,10 +149,10 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   };
   set('hiddenUnits', 'dnn-hidden-units', (f, x) => intList(f, x, cmd));
   set('learningRate', 'learning-rate', (f, x) => positiveNumber(f, x, cmd));
-  set('maxSteps', 'max-steps', (f, x) => positiveInt(f, x, cmd));
-  set('batchSize', 'batch-size', (f, x) => positiveInt(f, x, cmd));
-  set('evalFreq', 'eval-freq', (f, x) => positiveInt(f, x, cmd));
-  set('evalBatchSize', 'eval-batch-size', (f, x) => positiveInt(f, x, cmd));
+  set('maxSteps', 'max-steps', (f, x) => positiveIntFlag(f, x, cmd));
+  set('batchSize', 'batch-size', (f, x) => positiveIntFlag(f, x, cmd));
+  set('evalFreq', 'eval-freq', (f, x) => positiveIntFlag(f, x, cmd));
+  set('evalBatchSize', 'eval-batch-size', (f, x) => positiveIntFlag(f, x, cmd));
   set('optimizer', 'optimizer', (f, x) => choice(f, x, OPTIMIZER_NAMES, cmd));
   set('activation', 'activation', (f, x) => choice(f, x, ACTIVATION_NAMES, cmd));
   set('norm', 'norm', (f, x) => choice(f, x, NORM_NAMES, cmd));

@@ -76,7 +76,8 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
 const oneOf = <T extends string>(field: string, value: unknown, allowed: readonly T[]): string | null =>
   allowed.includes(value as T) ? null : `${field} must be one of ${allowed.join(', ')}, got '${String(value)}'`;
 
-const positiveInt = (field: string, value: unknown): string | null =>
+/** null, or the problem with a field that must be a positive integer (validateConfig lists them all). */
+const positiveIntProblem = (field: string, value: unknown): string | null =>
   Number.isInteger(value) && (value as number) > 0 ? null : `${field} must be a positive integer, got ${String(value)}`;
 
 /** Throws one error listing every invalid field (naming it, the expected and the actual value). */
@@ -87,10 +88,10 @@ export function validateConfig(config: TrainConfig): TrainConfig {
     oneOf('norm', config.norm, NORM_NAMES),
     oneOf('optimizer', config.optimizer, OPTIMIZER_NAMES),
     oneOf('normalization', config.normalization, NORMALIZATION_NAMES),
-    positiveInt('maxSteps', config.maxSteps),
-    positiveInt('batchSize', config.batchSize),
-    positiveInt('evalFreq', config.evalFreq),
-    positiveInt('evalBatchSize', config.evalBatchSize),
+    positiveIntProblem('maxSteps', config.maxSteps),
+    positiveIntProblem('batchSize', config.batchSize),
+    positiveIntProblem('evalFreq', config.evalFreq),
+    positiveIntProblem('evalBatchSize', config.evalBatchSize),
     typeof config.evalAtStart === 'boolean' ? null : `evalAtStart must be true or false, got ${String(config.evalAtStart)}`,
     Number.isInteger(config.seed) && config.seed >= 0 ? null : `seed must be a non-negative integer, got ${config.seed}`,
     Number.isFinite(config.learningRate) && config.learningRate > 0 ? null : `learningRate must be a positive number, got ${config.learningRate}`,

@@ -13,7 +13,7 @@ import {
   type NormBatchSizeResult,
 } from '@backprop/train';
 import { checkRunDir, createUniqueDir, defaultRunDir, renderSvg, RunFolderError, writeFileAtomic } from '@backprop/train/node';
-import { intList, parse, positiveInt, seedValue } from '../args.js';
+import { intList, parse, positiveIntFlag, seedValue } from '../args.js';
 import { loadCifarWithProgress } from '../data-source.js';
 import { UsageError } from '../errors.js';
 import { EXPERIMENT_HELP } from '../help.js';
@@ -49,9 +49,9 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
   if (name === 'norm-batch-size' && (str('max-steps') !== undefined || str('batch-size') !== undefined)) throw new UsageError('--max-steps and --batch-size belong to activation; norm-batch-size takes --examples and --batch-sizes', cmd);
   // Every value is checked here, before the data is loaded or a folder created.
   const seed = str('seed') === undefined ? 42 : seedValue('--seed', str('seed')!, cmd);
-  const maxSteps = str('max-steps') === undefined ? 1000 : positiveInt('--max-steps', str('max-steps')!, cmd);
-  const batchSize = str('batch-size') === undefined ? 200 : positiveInt('--batch-size', str('batch-size')!, cmd);
-  const examples = str('examples') === undefined ? 50000 : positiveInt('--examples', str('examples')!, cmd);
+  const maxSteps = str('max-steps') === undefined ? 1000 : positiveIntFlag('--max-steps', str('max-steps')!, cmd);
+  const batchSize = str('batch-size') === undefined ? 200 : positiveIntFlag('--batch-size', str('batch-size')!, cmd);
+  const examples = str('examples') === undefined ? 50000 : positiveIntFlag('--examples', str('examples')!, cmd);
   const batchSizes = str('batch-sizes') === undefined ? [1, 4, 16, 64, 256, 512] : intList('--batch-sizes', str('batch-sizes')!, cmd, { allowEmpty: false });
   const largest = Math.max(...batchSizes);
   if (name === 'norm-batch-size' && examples < largest) {

@@ -2,7 +2,7 @@
 // CIFAR-10 archive at a URL the page loads by itself (`?data=…`).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse, nonNegativeInt } from '../args.js';
+import { parse, nonNegativeIntFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { SERVE_HELP } from '../help.js';
 import type { Io } from '../io.js';
@@ -15,7 +15,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   }
   const dataPath = values.data === undefined ? undefined : path.resolve(values.data as string);
   if (dataPath && !existsSync(dataPath)) throw new UsageError(`--data: no such file '${dataPath}'`, 'serve');
-  const port = values.port === undefined ? 5173 : nonNegativeInt('--port', values.port as string, 'serve', 65535);
+  const port = values.port === undefined ? 5173 : nonNegativeIntFlag('--port', values.port as string, 'serve', 65535);
   const { serve } = await import('@backprop/web/server');
   const server = await serve({ dataPath, port, host: (values.host as string | undefined) ?? '127.0.0.1' });
   io.stdout.write(`Backprop web app (cross-origin isolated) at ${server.url}\nCtrl-C to stop.\n`);

@@ -33,7 +33,7 @@ import {
   type TrialOutcome,
 } from '@backprop/train/node';
 import { hostname } from 'node:os';
-import { parse, positiveInt, nonNegativeInt } from '../args.js';
+import { parse, positiveIntFlag, nonNegativeIntFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { SWEEP_HELP } from '../help.js';
 import type { Io, StopSignal } from '../io.js';
@@ -103,7 +103,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   }
   if (first === 'trial') {
     if (rest.length !== 2) throw new UsageError(`trial takes a sweep folder and a trial index, got ${rest.length} argument(s)`, CMD);
-    return trialCommand(rest[0]!, nonNegativeInt('trial index', rest[1]!, CMD), v.threads as string | undefined, io);
+    return trialCommand(rest[0]!, nonNegativeIntFlag('trial index', rest[1]!, CMD), v.threads as string | undefined, io);
   }
   const resume = v.resume as string | undefined;
   if (resume !== undefined) {
@@ -148,8 +148,8 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
 /** Workers × threads per trial, not above the cores this process may use. */
 function poolShape(v: Record<string, unknown>, trials: number): { workers: number; threads: number } {
   const cores = availableParallelism();
-  const threads = v['threads-per-trial'] !== undefined ? positiveInt('--threads-per-trial', v['threads-per-trial'] as string, CMD, MAX_THREADS) : 1;
-  const workers = v.workers !== undefined ? positiveInt('--workers', v.workers as string, CMD) : Math.max(1, Math.floor(cores / threads));
+  const threads = v['threads-per-trial'] !== undefined ? positiveIntFlag('--threads-per-trial', v['threads-per-trial'] as string, CMD, MAX_THREADS) : 1;
+  const workers = v.workers !== undefined ? positiveIntFlag('--workers', v.workers as string, CMD) : Math.max(1, Math.floor(cores / threads));
   return { workers: Math.min(workers, Math.max(1, trials)), threads };
 }
 
@@ -230,7 +230,7 @@ function rankedTable(plan: SweepPlan, ranked: TrialResult[], limit = Infinity): 
 
 async function submitToSlurm(dir: string, plan: SweepPlan, v: Record<string, unknown>, io: Io): Promise<number> {
   const cli = requireCli();
-  const cpus = v['cpus-per-task'] !== undefined ? positiveInt('--cpus-per-task', v['cpus-per-task'] as string, CMD, MAX_THREADS) : 1;
+  const cpus = v['cpus-per-task'] !== undefined ? positiveIntFlag('--cpus-per-task', v['cpus-per-task'] as string, CMD, MAX_THREADS) : 1;
   const script = slurmScript({
     sweepDir: dir,
     jobName: `backprop-${plan.spec.name}`,

@@ -74,7 +74,7 @@ export function checkValue(key: SweepKey, value: unknown, where: string): SweepV
   const fail = (expected: string): never => {
     throw new SweepSpecError(`${where} must be ${expected}, got ${show(value)}`);
   };
-  const positiveInt = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fail('a positive integer'));
+  const positiveIntOrFail = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : fail('a positive integer'));
   const oneOf = (names: readonly string[]) => (names.includes(value as string) ? (value as string) : fail(`one of ${names.join(', ')}`));
   switch (key) {
     case 'hiddenUnits':
@@ -92,7 +92,7 @@ export function checkValue(key: SweepKey, value: unknown, where: string): SweepV
     case 'batchSize':
     case 'evalFreq':
     case 'evalBatchSize':
-      return positiveInt(value);
+      return positiveIntOrFail(value);
     case 'evalAtStart':
       return typeof value === 'boolean' ? value : fail('true or false');
     case 'seed':
