@@ -48,10 +48,16 @@ describe('unpickle', () => {
     expect(() => unpickle(evil, 'evil.pkl')).toThrowError(/^evil\.pkl: unsupported pickle global os\.system.*\(at byte offset 2\)$/);
   });
 
+  it('an unknown opcode is an error naming the opcode and its byte offset', () => {
+    // PROTO 2, EMPTY_DICT, BINPUT 0, then 0xff (no such opcode) at byte 5.
+    const bad = Uint8Array.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0xff]);
+    expect(() => unpickle(bad, 'bad.pkl')).toThrowError(/^bad\.pkl: unsupported pickle opcode 0xff \('ÿ'\): only the binary protocols \(1–5\).* \(at byte offset 5\)$/);
+  });
+
   it('reports truncated pickles, protocol-0 text pickles, and a missing key', () => {
     const good = fixture('cifar-10-batches-py', 'data_batch_1');
     expect(() => unpickle(good.subarray(0, 5000), 'cut')).toThrowError(/^cut: truncated pickle/);
-    expect(() => unpickle(new TextEncoder().encode("(dp0\nS'data'\np1\n."), 'old')).toThrowError(/unsupported pickle opcode 0x64 \('d'\)/);
+    expect(() => unpickle(new TextEncoder().encode("(dp0\nS'data'\np1\n."), 'old')).toThrowError(/^old: unsupported pickle opcode 0x64 \('d'\).*\(at byte offset 1\)$/);
     const meta = fixture('cifar-10-batches-py', 'batches.meta');
     expect(() => parseCifarPickle(meta, 'batches.meta')).toThrowError(DataFormatError);
     expect(() => parseCifarPickle(meta, 'batches.meta')).toThrowError(/the pickled dict has no "data" entry \(keys: num_cases_per_batch, label_names, num_vis\)/);
