@@ -12,7 +12,7 @@ Commands:
   train <preset>         train a preset (${PRESET_NAMES.join(', ')}) and write a run folder
   gradcheck [module…]    gradient checks of the hand-derived modules and the LayerNorm versions
   data fetch|info|verify download CIFAR-10 into the cache, describe it, or check it
-  experiment <name>      the report's discussion claims, measured (activation, norm-batch-size)
+  experiment <name>      two claims about training, measured (activation, norm-batch-size)
   sweep <file>           hyperparameter search: trials in parallel here or as a Slurm job array
   serve [--data <file>]  serve the web app (COOP/COEP for WASM threads), optionally with an archive
 
@@ -105,7 +105,7 @@ Options:
 export const EXPERIMENT_HELP = `Usage: backprop experiment activation|norm-batch-size [options]
 
   activation        ELU vs Tanh in a 4-hidden-layer MLP (autograd, SGD): the gradient norm of
-                    each layer's weights and the test accuracy over the steps (report §2.2)
+                    each layer's weights and the test accuracy over the steps
   norm-batch-size   BatchNorm vs LayerNorm vs none in the 2×100 MLP (Adam): test accuracy after
                     a fixed number of training examples, for batch sizes 1 to 512
 

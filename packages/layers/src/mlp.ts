@@ -1,5 +1,5 @@
 // The MLP of Parts 1–2 of docs/reference-settings.md: Linear → activation [→ BatchNorm1d | LayerNorm] per hidden layer,
-// then Linear to the logits. Normalisation after each activation, as in the report's tuned model
+// then Linear to the logits. Normalisation after each activation, as in the tuned Part 2 model of docs/reference-settings.md
 // (2×100, ELU, BN after each ELU ≈ 0.54). Names: `layers.<i>.…` (one Sequential), as in the
 // PyTorch reference.
 import { positiveInt, Rng, shapeStr, tf } from '@backprop/tensor';

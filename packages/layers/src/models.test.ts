@@ -76,7 +76,7 @@ describe('ConvNet', () => {
   });
   afterAll(() => net.dispose());
 
-  it('has the SPEC Part 4 layout: 11.2M parameters, 9 pre-activation blocks, PyTorch names', () => {
+  it('has the reference settings\' Part 4 layout: 11.2M parameters, 9 pre-activation blocks, PyTorch names', () => {
     const names = net.namedParameters().map(([n]) => n);
     expect(names.slice(0, 6)).toEqual(['features.0.weight', 'features.0.bias', 'features.1.bn.weight', 'features.1.bn.bias', 'features.1.conv.weight', 'features.1.conv.bias']);
     expect(names.slice(-4)).toEqual(['features.18.weight', 'features.18.bias', 'classifier.weight', 'classifier.bias']);

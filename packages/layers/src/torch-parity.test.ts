@@ -134,7 +134,7 @@ parity(
 // (features.4.conv.weight; measured 2026-11-28), which is why 'auto' does not use it; the loose
 // bound here only pins that it stays that close.
 const convnet = (winograd: WinogradMode, gradTolerance: number) =>
-  parity('the ConvNet (SPEC Part 4), hash weights', () => new ConvNet(3, 10), 'convnet_expected.safetensors', (m) => loadStateDict(m, hashState(m)), nhwcInput, { winograd, gradTolerance });
+  parity('the ConvNet (reference settings, Part 4), hash weights', () => new ConvNet(3, 10), 'convnet_expected.safetensors', (m) => loadStateDict(m, hashState(m)), nhwcInput, { winograd, gradTolerance });
 convnet('off', 1e-3);
 convnet('auto', 1e-3);
 convnet('F4', 6e-2);

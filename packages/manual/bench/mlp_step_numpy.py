@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """One training step of the manual MLP in NumPy, hand-written backprop as in the original
-assignment (SPEC Part 1: 3072-100-10, ELU, batch 200, softmax + cross-entropy, plain SGD).
+assignment (docs/reference-settings.md, Part 1: 3072-100-10, ELU, batch 200, softmax + cross-entropy, plain SGD).
 Prints one JSON line: the median step time and every sample. Used by mlp-step.ts.
 
     /usr/bin/python3 mlp_step_numpy.py [--dtype float32|float64] [--first-dx] [--reps 20]

@@ -33,7 +33,7 @@ describe('gradCheckAll', () => {
     expect(rows.find((r) => r.module === 'Linear' && r.name === 'x')!.tolerance).toBe('rel < 1e-5, or |a−b| ≤ 1e-9 near 0');
   });
 
-  it('covers every module of the SPEC, and runs without tfjs when float32 is off', () => {
+  it('covers every module of the reference settings (Parts 1 and 3), and runs without tfjs when float32 is off', () => {
     const modules = new Set(checkSpecs.map((s) => s.module));
     for (const m of ['Linear', 'ELU', 'Softmax', 'CrossEntropy', 'LayerNorm (γ = 1)', 'LayerNorm (γ = √(10·arange(n)))']) expect(modules.has(m)).toBe(true);
     const rows = gradCheckAll({ float32: false, filter: 'crossentropy' });

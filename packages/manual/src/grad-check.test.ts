@@ -16,7 +16,7 @@ import { Linear } from './linear.js';
 
 const spec = (module: string) => checkSpecs.find((s) => s.module === module)!;
 
-describe('SPEC gradient checks, float64, 10 seeded shapes each', () => {
+describe('the reference gradient checks (docs/reference-settings.md, Part 1), float64, 10 seeded shapes each', () => {
   it.each([
     ['Linear', ['x', 'weight', 'bias'], 1e-5],
     ['ELU', ['x'], 1e-6],

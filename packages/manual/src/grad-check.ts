@@ -32,7 +32,7 @@ export interface GradCheckOptions {
   /**
    * With `tolerance`: an absolute floor for entries near zero, where a relative error cannot judge
    * (a gradient that is truly ~1e-10 has central-difference noise of the same size). An entry passes
-   * when |a−b| ≤ nearZeroAtol + tolerance·max(1e-8, |a|+|b|); `nearZero` in the report counts the
+   * when |a−b| ≤ nearZeroAtol + tolerance·max(1e-8, |a|+|b|); `nearZero` in the GradCheckReport counts the
    * entries that passed only thanks to the floor. Default 0: the pure relative rule.
    */
   nearZeroAtol?: number;

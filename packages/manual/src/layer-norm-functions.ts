@@ -2,8 +2,9 @@
 // backward (docs/derivations.md), written once against `Ops` and exported as tfjs functions for
 // @backprop/layers' tf.customGrad version.
 //
-// The report's final formula drops a 1/√(σ²+ε) on its first term and mixes x − μ with x̂ in the
-// last; the algebra it sets up gives, with g = dy·γ (per sample, M features):
+// The original report's final formula drops a 1/√(σ²+ε) on its first term and mixes x − μ with x̂
+// in the last (docs/derivations.md, layer normalisation); the algebra it sets up gives, with
+// g = dy·γ (per sample, M features):
 //   dx = (1/√(σ²+ε)) · (g − mean(g) − x̂ · mean(g·x̂))
 // which is what is implemented, and checked in float64 against central differences and PyTorch.
 import { expectShape, positiveInt, shapeStr, tf } from '@backprop/tensor';

@@ -77,7 +77,7 @@ describe('MLP', () => {
   it.each([
     ['Softmax + CrossEntropy', () => new CrossEntropy()],
     ['fused SoftmaxCrossEntropy', () => new SoftmaxCrossEntropy()],
-  ] as const)('a training step at SPEC sizes (3072-100-10, batch 200) leaves tf.memory().numTensors unchanged: %s', (_, makeLoss) => {
+  ] as const)('a training step at the reference sizes (3072-100-10, batch 200) leaves tf.memory().numTensors unchanged: %s', (_, makeLoss) => {
     const rng = new Rng(42);
     const x = tf.tensor2d(rng.fillNormal(new Float32Array(200 * 3072), 0, 60), [200, 3072]);
     const t = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: 200 }, () => rng.int(10)), 'int32'), 10).toFloat());

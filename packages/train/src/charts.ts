@@ -1,4 +1,4 @@
-// The report's figures as Vega-Lite specs (data inline): the loss curve (training batches and the
+// A run's figures as Vega-Lite specs (data inline): the loss curve (training batches and the
 // test set) and the test-accuracy curve. Plain JSON, so the web app renders the same specs with
 // vega-embed and the CLI renders them to SVG (node/render-svg.ts).
 import type { MetricsHistory } from './metrics.js';

@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, validateConfig } from './config.js';
 import { PRESET_NAMES, presetConfig } from './presets.js';
 
 describe('presets', () => {
-  it('match SPEC: Part 1 defaults, Part 2 SGD, the tuned Part 2 model, Part 4', () => {
+  it('match docs/reference-settings.md: Part 1 defaults, Part 2 SGD, the tuned Part 2 model, Part 4', () => {
     expect(presetConfig('mlp-manual')).toMatchObject({
       model: 'manual-mlp', hiddenUnits: [100], activation: 'elu', optimizer: 'sgd', learningRate: 1e-3,
       maxSteps: 1400, batchSize: 200, evalFreq: 100, seed: 42, normalization: 'mean-image',

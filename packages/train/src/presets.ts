@@ -1,4 +1,4 @@
-// The four runs of the assignment (Parts 1, 2 and 4 of docs/reference-settings.md, and the report's tuned Part 2 model) as
+// The four runs of the assignment (Parts 1, 2 and 4 of docs/reference-settings.md, and its tuned Part 2 model `mlp-tuned`) as
 // partial configs over DEFAULT_CONFIG.
 import { DEFAULT_CONFIG, validateConfig, type TrainConfig } from './config.js';
 
@@ -7,7 +7,7 @@ export const PRESETS = {
   'mlp-manual': { model: 'manual-mlp' },
   /** Part 2: the same MLP on autograd (PyTorch's default init), same defaults, SGD (report ≈ 0.48). */
   mlp: { model: 'mlp' },
-  /** Part 2 tuned as in the report: 2×100, BatchNorm after each ELU, Adam, 3000 steps (report ≈ 0.54). */
+  /** Part 2 tuned (docs/reference-settings.md): 2×100, BatchNorm after each ELU, Adam, 3000 steps (expected ≈ 0.54). */
   'mlp-tuned': { model: 'mlp', hiddenUnits: [100, 100], norm: 'batch', optimizer: 'adam', learningRate: 1e-3, maxSteps: 3000 },
   /** Part 4: the pre-activation CNN, Adam lr 1e-4, batch 32, 5000 steps, eval every 500 (report ≈ 0.80). */
   cnn: { model: 'cnn', optimizer: 'adam', learningRate: 1e-4, batchSize: 32, maxSteps: 5000, evalFreq: 500, evalBatchSize: 200 },

@@ -1,4 +1,4 @@
-// backprop experiment activation|norm-batch-size: runs one of the report's discussion claims and
+// backprop experiment activation|norm-batch-size: runs one of the reference settings' experiments and
 // writes a folder with its table (results.csv, summary.md) and plot(s) (SVG).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';

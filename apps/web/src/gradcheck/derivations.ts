@@ -1,9 +1,9 @@
-// The backward passes @backprop/manual implements, as derived in the report (§1.1 and §3.2), one
+// The backward passes @backprop/manual implements, as derived in docs/derivations.md, one
 // entry per module: the forward, then the gradients in index form and vectorised. S is the batch
 // size, M the number of features; ∘ and ⊘ are elementwise product and division.
 export interface Derivation {
   title: string;
-  /** Where in the report the derivation is. */
+  /** Where in docs/derivations.md the derivation is. */
   source: string;
   /** Display-mode TeX, one equation per entry. */
   tex: string[];
@@ -13,7 +13,7 @@ export interface Derivation {
 export const DERIVATIONS: Record<string, Derivation> = {
   Linear: {
     title: 'Linear',
-    source: 'report §1.1 (a)',
+    source: 'docs/derivations.md, Linear',
     tex: [
       String.raw`Y = XW^\top + B,\qquad Y_{mn} = \sum_p X_{mp}W_{np} + b_n`,
       String.raw`\frac{\partial L}{\partial W_{ij}} = \sum_m \frac{\partial L}{\partial Y_{mi}}X_{mj}\;\Rightarrow\;\frac{\partial L}{\partial W} = \Big(\frac{\partial L}{\partial Y}\Big)^{\!\top} X`,
@@ -23,7 +23,7 @@ export const DERIVATIONS: Record<string, Derivation> = {
   },
   ELU: {
     title: 'ELU',
-    source: 'report §1.1 (b), with h = ELU',
+    source: 'docs/derivations.md, elementwise activations, with h = ELU',
     tex: [
       String.raw`Y = h(X),\qquad h(x) = \begin{cases} x & x > 0\\ \alpha(e^{x}-1) & x \le 0\end{cases}`,
       String.raw`\frac{\partial L}{\partial X_{ij}} = \frac{\partial L}{\partial Y_{ij}}\,h'(X_{ij})\;\Rightarrow\;\frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y}\circ h'(X),\qquad h'(x) = \begin{cases} 1 & x>0\\ \alpha e^{x} & x\le 0\end{cases}`,
@@ -31,12 +31,12 @@ export const DERIVATIONS: Record<string, Derivation> = {
   },
   Tanh: {
     title: 'Tanh',
-    source: 'report §1.1 (b), with h = tanh (added here)',
+    source: 'docs/derivations.md, elementwise activations, with h = tanh (added here)',
     tex: [String.raw`Y = \tanh X,\qquad \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y}\circ\big(1 - Y\circ Y\big)`],
   },
   ReLU: {
     title: 'ReLU',
-    source: 'report §1.1 (b), with h = ReLU (added here)',
+    source: 'docs/derivations.md, elementwise activations, with h = ReLU (added here)',
     tex: [String.raw`Y = \max(X, 0),\qquad \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Y}\circ[X > 0]`],
   },
   Sigmoid: {
@@ -46,7 +46,7 @@ export const DERIVATIONS: Record<string, Derivation> = {
   },
   Softmax: {
     title: 'Softmax',
-    source: 'report §1.1 (c)(i)',
+    source: 'docs/derivations.md, Softmax',
     tex: [
       String.raw`Y_{mn} = \frac{e^{X_{mn}}}{\sum_k e^{X_{mk}}},\qquad \frac{\partial Y_{mn}}{\partial X_{ij}} = Y_{mn}\,\delta_{mi}\big(\delta_{nj} - Y_{mj}\big)`,
       String.raw`\frac{\partial L}{\partial X_{ij}} = \sum_n \frac{\partial L}{\partial Y_{in}}\,Y_{in}\big(\delta_{nj}-Y_{ij}\big)\;\Rightarrow\;\frac{\partial L}{\partial X} = Y\circ\Big(\frac{\partial L}{\partial Y} - \Big(\frac{\partial L}{\partial Y}\circ Y\Big)\mathbf{1}\mathbf{1}^\top\Big)`,
@@ -55,7 +55,7 @@ export const DERIVATIONS: Record<string, Derivation> = {
   },
   CrossEntropy: {
     title: 'CrossEntropy',
-    source: 'report §1.1 (c)(ii)',
+    source: 'docs/derivations.md, cross-entropy on probabilities',
     tex: [
       String.raw`L = -\frac{1}{S}\sum_{m,n} T_{mn}\log X_{mn}`,
       String.raw`\frac{\partial L}{\partial X_{ij}} = -\frac{1}{S}\frac{T_{ij}}{X_{ij}}\;\Rightarrow\;\frac{\partial L}{\partial X} = -\frac{1}{S}\,T\oslash X`,
@@ -72,7 +72,7 @@ export const DERIVATIONS: Record<string, Derivation> = {
   },
   LayerNorm: {
     title: 'LayerNorm',
-    source: 'report §3.2 (a)',
+    source: 'docs/derivations.md, layer normalisation',
     tex: [
       String.raw`\mu_s = \frac{1}{M}\sum_j X_{sj},\quad \sigma_s^2 = \frac{1}{M}\sum_j (X_{sj}-\mu_s)^2,\quad \hat X_{sj} = \frac{X_{sj}-\mu_s}{\sqrt{\sigma_s^2+\epsilon}},\quad Y_{sj} = \gamma_j\hat X_{sj} + \beta_j`,
       String.raw`\frac{\partial L}{\partial \gamma_i} = \sum_s \frac{\partial L}{\partial Y_{si}}\hat X_{si},\qquad \frac{\partial L}{\partial \beta_i} = \sum_s \frac{\partial L}{\partial Y_{si}}`,

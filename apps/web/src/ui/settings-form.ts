@@ -97,7 +97,7 @@ export class SettingsForm {
       input.disabled = fixed[name] || (this.running && name !== 'learningRate') || (this.resuming && !this.running && !resumable.includes(name));
     }
     const note = document.getElementById('fixed-note');
-    if (note) note.textContent = cnn ? 'The CNN’s layers are fixed (SPEC Part 4): no hidden units, activation or normalisation to choose.' : manual ? 'The hand-derived MLP trains with plain SGD and no normalisation.' : '';
+    if (note) note.textContent = cnn ? 'The CNN’s layers are fixed (reference settings, Part 4): no hidden units, activation or normalisation to choose.' : manual ? 'The hand-derived MLP trains with plain SGD and no normalisation.' : '';
     this.evalAtStart.disabled = this.running || this.resuming;
     this.preset.disabled = this.running || this.resuming;
   }
