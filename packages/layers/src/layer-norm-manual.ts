@@ -2,11 +2,8 @@
 // backward is the hand derivation (docs/derivations.md), and a module wrapping it. The forward and backward
 // math lives once, in @backprop/manual; this file only plugs it into tfjs's autograd.
 import { layerNormBackward, layerNormForward } from '@backprop/manual';
-import { positiveInt, shapeStr, tf } from '@backprop/tensor';
-import { constantVariable } from './init.js';
-import { checkLayerNormInput } from './layer-norm-autograd.js';
-import { Module } from './module.js';
-import { pyFloat } from './repr.js';
+import { shapeStr, tf } from '@backprop/tensor';
+import { LayerNormModule } from './layer-norm-module.js';
 
 const customByEps = new Map<number, (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor>();
 
@@ -48,28 +45,8 @@ export function layerNormManual(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor,
 }
 
 /** Version (c): a module around `layerNormManual`, γ (`weight`) = 1 and β (`bias`) = 0 at init. */
-export class LayerNormManual extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
-
-  constructor(readonly numFeatures: number, readonly eps = 1e-5) {
-    super();
-    positiveInt('LayerNormManual', 'numFeatures', numFeatures);
-    if (!(eps > 0)) throw new Error(`LayerNormManual: eps must be positive, got ${eps}`);
-    this.weight = this.registerParameter('weight', constantVariable(1, [numFeatures], true));
-    this.bias = this.registerParameter('bias', constantVariable(0, [numFeatures], true));
-  }
-
-  protected override get typeName(): string {
-    return 'LayerNorm';
-  }
-
-  override extraRepr(): string {
-    return `(${this.numFeatures},), eps=${pyFloat(this.eps)}, elementwise_affine=True`;
-  }
-
-  forward(x: tf.Tensor): tf.Tensor {
-    checkLayerNormInput(x, this.numFeatures, 'LayerNormManual.forward');
+export class LayerNormManual extends LayerNormModule {
+  protected normalize(x: tf.Tensor): tf.Tensor {
     return layerNormManual(x, this.weight, this.bias, this.eps);
   }
 }
