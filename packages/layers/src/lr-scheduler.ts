@@ -3,6 +3,7 @@
 // last bits of a float64 (lr-scheduler.test.ts checks a table recorded from torch; see
 // fixtures/lr_schedules.py). As in PyTorch: constructing a scheduler sets each group's
 // `initial_lr` and applies the rate of epoch 0; call `scheduler.step()` after `optimizer.step()`.
+import { positiveInt } from '@backprop/tensor';
 import type { Optimizer, ParamGroup } from './optimizer.js';
 
 type AnyOptimizer = Optimizer;
@@ -100,7 +101,7 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, { step_size, gamma = 0.1, last_epoch = -1, ...rest }: StepLROptions) {
     super(optimizer, 'StepLR', last_epoch);
     rejectUnknown('StepLR', rest, 'step_size, gamma, last_epoch');
-    check('StepLR', 'step_size', step_size, Number.isInteger(step_size) && step_size > 0, 'a positive integer');
+    positiveInt('StepLR', 'step_size', step_size);
     check('StepLR', 'gamma', gamma, Number.isFinite(gamma) && gamma >= 0, 'a finite number ≥ 0');
     this.stepSize = step_size;
     this.gamma = gamma;
@@ -128,7 +129,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, { T_max, eta_min = 0, last_epoch = -1, ...rest }: CosineAnnealingLROptions) {
     super(optimizer, 'CosineAnnealingLR', last_epoch);
     rejectUnknown('CosineAnnealingLR', rest, 'T_max, eta_min, last_epoch');
-    check('CosineAnnealingLR', 'T_max', T_max, Number.isInteger(T_max) && T_max > 0, 'a positive integer');
+    positiveInt('CosineAnnealingLR', 'T_max', T_max);
     check('CosineAnnealingLR', 'eta_min', eta_min, Number.isFinite(eta_min) && eta_min >= 0, 'a finite number ≥ 0');
     this.tMax = T_max;
     this.etaMin = eta_min;
@@ -163,7 +164,7 @@ export class LinearLR extends LRScheduler {
     rejectUnknown('LinearLR', rest, 'start_factor, end_factor, total_iters, last_epoch');
     check('LinearLR', 'start_factor', start_factor, start_factor > 0 && start_factor <= 1, 'in (0, 1]');
     check('LinearLR', 'end_factor', end_factor, end_factor >= 0 && end_factor <= 1, 'in [0, 1]');
-    check('LinearLR', 'total_iters', total_iters, Number.isInteger(total_iters) && total_iters > 0, 'a positive integer');
+    positiveInt('LinearLR', 'total_iters', total_iters);
     this.startFactor = start_factor;
     this.endFactor = end_factor;
     this.totalIters = total_iters;
@@ -222,11 +223,11 @@ export class OneCycleLR extends LRScheduler {
     const groups = (o?.paramGroups ?? []) as unknown as Group[];
     let total: number;
     if (total_steps != null) {
-      check(op, 'total_steps', total_steps, Number.isInteger(total_steps) && total_steps > 0, 'a positive integer');
+      positiveInt(op, 'total_steps', total_steps);
       total = total_steps;
     } else if (epochs != null && steps_per_epoch != null) {
-      check(op, 'epochs', epochs, Number.isInteger(epochs) && epochs > 0, 'a positive integer');
-      check(op, 'steps_per_epoch', steps_per_epoch, Number.isInteger(steps_per_epoch) && steps_per_epoch > 0, 'a positive integer');
+      positiveInt(op, 'epochs', epochs);
+      positiveInt(op, 'steps_per_epoch', steps_per_epoch);
       total = epochs * steps_per_epoch;
     } else throw new Error(`${op}: give total_steps, or epochs and steps_per_epoch`);
     check(op, 'pct_start', pct_start, pct_start >= 0 && pct_start <= 1, 'in [0, 1]');
