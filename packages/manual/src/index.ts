@@ -3,7 +3,7 @@ export type { Axis, Ops, Tidied } from './ops.js';
 export { tfOps } from './tf-ops.js';
 export { F64Tensor } from './f64-tensor.js';
 export { f64Ops } from './f64-ops.js';
-export type { Layer, Loss, ModuleOptions, InitOptions, ParamRef } from './module.js';
+export type { Layer, Loss, ModuleOptions, InitOptions, ParamRef, WeightAndBias } from './module.js';
 export {
   layerNormForward,
   layerNormBackward,

@@ -5,24 +5,16 @@ import { expectSameShape, expectShape, positiveInt } from '@backprop/tensor';
 import { notBeforeForward } from './errors.js';
 import { opsOf } from './init.js';
 import { layerNormBackwardWith, layerNormForwardWith } from './layer-norm-functions.js';
-import type { Layer, ModuleOptions } from './module.js';
+import type { Layer, ModuleOptions, WeightAndBias } from './module.js';
 import type { Ops } from './ops.js';
 
 export class LayerNorm<T = tf.Tensor> implements Layer<T> {
   readonly name = 'LayerNorm';
   readonly ops: Ops<T>;
-  readonly params: {
-    /** [M] γ, 1 at init (PyTorch's name: weight) */
-    weight: T;
-    /** [M] β, 0 at init (PyTorch's name: bias) */
-    bias: T;
-  };
-  readonly grads: {
-    /** [M] */
-    weight: T;
-    /** [M] */
-    bias: T;
-  };
+  /** weight: γ [M], 1 at init; bias: β [M], 0 at init (PyTorch's names). */
+  readonly params: WeightAndBias<T>;
+  /** dL/dγ [M], dL/dβ [M], written by backward. */
+  readonly grads: WeightAndBias<T>;
   /** x̂ [N, M] and 1/√(σ²+ε) [N, 1] of the last forward. */
   private cache: { xHat: T; invStd: T } | null = null;
 

@@ -3,7 +3,7 @@ import type { tf } from '@backprop/tensor';
 import { expectShape, positiveInt } from '@backprop/tensor';
 import { notBeforeForward } from './errors.js';
 import { normalValues, opsOf } from './init.js';
-import type { InitOptions, Layer } from './module.js';
+import type { InitOptions, Layer, WeightAndBias } from './module.js';
 import type { Ops } from './ops.js';
 
 export interface LinearOptions<T> extends InitOptions<T> {
@@ -14,18 +14,10 @@ export interface LinearOptions<T> extends InitOptions<T> {
 export class Linear<T = tf.Tensor> implements Layer<T> {
   readonly name = 'Linear';
   readonly ops: Ops<T>;
-  readonly params: {
-    /** [out, in] */
-    weight: T;
-    /** [out] */
-    bias: T;
-  };
-  readonly grads: {
-    /** [out, in] */
-    weight: T;
-    /** [out] */
-    bias: T;
-  };
+  /** weight [out, in], bias [out]. */
+  readonly params: WeightAndBias<T>;
+  /** dL/dweight [out, in], dL/dbias [out], written by backward. */
+  readonly grads: WeightAndBias<T>;
   /** forward's input x [N, in], kept for the weight gradient. */
   private cache: { x: T } | null = null;
 

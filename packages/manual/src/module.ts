@@ -19,6 +19,9 @@ export interface Layer<T> {
   dispose(): void;
 }
 
+/** The params (or grads) of a layer with a weight and a bias, PyTorch's names. */
+export type WeightAndBias<T> = { weight: T; bias: T };
+
 export interface Loss<T> {
   readonly name: string;
   readonly ops: Ops<T>;
