@@ -2,22 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './main.js';
 import { writeCifarFolder } from './test-support/cifar-folder.js';
-import { fakeIo } from './test-support/fake-io.js';
+import { runMain as run, smallTrainFlags } from './test-support/run-main.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'backprop-cli-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cifar = writeCifarFolder(path.join(root, 'cifar'));
 
-async function run(argv: string[], setup?: (io: ReturnType<typeof fakeIo>) => void) {
-  const io = fakeIo();
-  setup?.(io);
-  const code = await main(argv, io);
-  return { code, out: io.out.join(''), err: io.err.join('') };
-}
 
-const small = ['--data', cifar, '--batch-size', '10', '--eval-freq', '3', '--dnn-hidden-units', '8'];
+const small = smallTrainFlags(cifar);
 
 describe('backprop', () => {
   it('--help everywhere, exit 0', async () => {

@@ -8,23 +8,17 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fetchCommand } from './commands/data.js';
 import { processIo } from './io.js';
-import { main } from './main.js';
 import { writeCifarFolder } from './test-support/cifar-folder.js';
 import { fakeIo } from './test-support/fake-io.js';
+import { runMain as run, smallTrainFlags } from './test-support/run-main.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'backprop-cli-safety-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cifar = writeCifarFolder(path.join(root, 'cifar'));
 const missing = path.join(root, 'no-such-data.tar.gz');
 
-async function run(argv: string[], setup?: (io: ReturnType<typeof fakeIo>) => void) {
-  const io = fakeIo();
-  setup?.(io);
-  const code = await main(argv, io);
-  return { code, out: io.out.join(''), err: io.err.join('') };
-}
 
-const small = ['--data', cifar, '--batch-size', '10', '--eval-freq', '3', '--dnn-hidden-units', '8'];
+const small = smallTrainFlags(cifar);
 
 describe('run folders (defects 1 and 2)', () => {
   it("--out naming a previous run's folder is refused before anything is loaded; the old run is untouched; --force overwrites", async () => {

@@ -10,18 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntry } from './commands/sweep.js';
-import { main } from './main.js';
 import { writeCifarFolder } from './test-support/cifar-folder.js';
-import { fakeIo } from './test-support/fake-io.js';
+import { runMain as run } from './test-support/run-main.js';
 
 const enabled = process.env.BACKPROP_SLURM_TEST === '1';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-async function run(argv: string[]) {
-  const io = fakeIo();
-  const code = await main(argv, io);
-  return { code, out: io.out.join(''), err: io.err.join('') };
-}
 
 describe.skipIf(!enabled)('backprop sweep --slurm on a real single-node Slurm', () => {
   // Under /tmp, readable by the job's tasks (they run as the submitting user).

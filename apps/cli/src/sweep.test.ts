@@ -5,20 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliEntry, joinSbatchLines, trialTrainArgs } from './commands/sweep.js';
-import { main } from './main.js';
 import { writeCifarFolder } from './test-support/cifar-folder.js';
-import { fakeIo, type FakeIo } from './test-support/fake-io.js';
+import { runMain as run } from './test-support/run-main.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'backprop-sweep-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const cifar = writeCifarFolder(path.join(root, 'cifar'));
 
-async function run(argv: string[], setup?: (io: FakeIo) => void) {
-  const io = fakeIo();
-  setup?.(io);
-  const code = await main(argv, io);
-  return { code, out: io.out.join(''), err: io.err.join('') };
-}
 
 const specFile = (name: string, text: string) => {
   const file = path.join(root, name);
