@@ -1,7 +1,8 @@
 // What a running trainer reports. Plain objects (structured-clone safe), so the same stream feeds
 // the CLI's progress bar and a web worker's postMessage.
 import type { TrainConfig } from './config.js';
-import type { Divergence, EvalPoint, MetricsHistory } from './metrics.js';
+import type { Divergence, EvalPoint } from './metrics.js';
+import type { TrainResult } from './trainer.js';
 
 export interface StartEvent {
   type: 'start';
@@ -52,18 +53,9 @@ export interface DivergedEvent extends Divergence {
   elapsedMs: number;
 }
 
-export interface DoneEvent {
+/** The run's end: what `train` also returns (TrainResult). */
+export interface DoneEvent extends TrainResult {
   type: 'done';
-  /** 'completed': all maxSteps ran; 'stopped': the AbortSignal fired; 'diverged': see DivergedEvent. */
-  reason: 'completed' | 'stopped' | 'diverged';
-  /** Steps done. */
-  step: number;
-  metrics: MetricsHistory;
-  /** The latest evaluation (at `step` when completed). */
-  finalEval: EvalPoint | null;
-  elapsedMs: number;
-  /** Step of the newest checkpoint (-1: none). */
-  lastCheckpointStep: number;
 }
 
 export type TrainEvent = StartEvent | StepEvent | EvalEvent | CheckpointEvent | DivergedEvent | DoneEvent;

@@ -15,7 +15,7 @@ import { initBackend } from '../backend.js';
 import { Rng } from '../random.js';
 import { sameBits, scaledError } from '../test/index.js';
 import { Engine, engineFor } from '../engine/engine.js';
-import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64 } from './direct-conv-f64.js';
+import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import {
   clearWinogradCache, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradConv2d, type WinogradVariant,
 } from './winograd.js';
@@ -98,13 +98,7 @@ async function onCpu(pass: Pass, s: Shape, data: Inputs): Promise<Float32Array> 
   return out;
 }
 
-interface Shape {
-  n: number;
-  h: number;
-  w: number;
-  cin: number;
-  cout: number;
-}
+type Shape = ConvShape;
 
 const shapes: Shape[] = [
   { n: 1, h: 1, w: 1, cin: 1, cout: 1 },
