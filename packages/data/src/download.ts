@@ -161,8 +161,12 @@ export async function downloadFile(options: DownloadOptions): Promise<string> {
   }
 }
 
-/** fsync a folder, so that a rename in it survives a power cut (a no-op where folders cannot be opened). */
-async function syncDir(dir: string): Promise<void> {
+/**
+ * fsync a folder, so that a rename in it survives a power cut. Folders cannot be opened on Windows:
+ * skipped there; some file systems refuse fsync on a folder (EINVAL): the rename stands, only its
+ * durability is weaker.
+ */
+export async function syncDir(dir: string): Promise<void> {
   const fs = await import('node:fs/promises');
   const handle = await fs.open(dir, 'r').catch(() => null);
   if (!handle) return;

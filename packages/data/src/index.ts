@@ -30,6 +30,7 @@ export { defaultCacheDir } from './cache-dir.js';
 export {
   ensureCifar10,
   downloadFile,
+  syncDir,
   md5OfFile,
   DEFAULT_STALL_TIMEOUT_MS,
   CIFAR10_DOWNLOADS,

@@ -1,4 +1,4 @@
-import { fusedAdamAvailable, initBackend, Rng, tf } from '@backprop/tensor';
+import { fusedAdamAvailable, initBackend, Rng, shapeSize, tf } from '@backprop/tensor';
 import { expectClose } from '@backprop/tensor/test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam.js';
@@ -57,14 +57,14 @@ describe('Adam / AdamW', () => {
     expect(fusedAdamAvailable()).toBe(true); // the engine runs here, so `fused: null` takes the kernel
     const shapes = [[3, 3, 8, 16], [16], [37], [5, 7]];
     for (const [Opt, weight_decay] of [[Adam, 0], [Adam, 0.01], [AdamW, 0.05]] as const) {
-      const make = () => shapes.map((s, i) => tf.variable(tf.tensor(values(s.reduce((a, b) => a * b, 1), i + 1), s)));
+      const make = () => shapes.map((s, i) => tf.variable(tf.tensor(values(shapeSize(s), i + 1), s)));
       const fusedVars = make();
       const opsVars = make();
       const fused = new Opt(fusedVars, { lr: 3e-3, weight_decay });
       const ops = new Opt(opsVars, { lr: 3e-3, weight_decay, fused: false });
       const before = tf.memory().numTensors;
       for (let step = 0; step < 5; step++) {
-        const grads = shapes.map((s, i) => tf.tensor(values(s.reduce((a, b) => a * b, 1), 100 * step + i), s));
+        const grads = shapes.map((s, i) => tf.tensor(values(shapeSize(s), 100 * step + i), s));
         fused.applyGradients(grads);
         ops.applyGradients(grads);
         tf.dispose(grads);

@@ -3,7 +3,7 @@
 //
 // torch.nn.Linear and Conv2d call kaiming_uniform_(weight, a=√5): bound = gain·√(3/fan_in) with
 // gain = √(2/(1+a²)) = √(1/3), i.e. bound = 1/√fan_in; the bias is U(−1/√fan_in, 1/√fan_in).
-import { Rng, tf } from '@backprop/tensor';
+import { Rng, shapeSize, tf } from '@backprop/tensor';
 
 let globalRng = new Rng(42);
 
@@ -34,7 +34,7 @@ export function variableFrom(values: Float32Array | Int32Array, shape: number[],
 
 /** A variable filled with one value. */
 export function constantVariable(value: number, shape: number[], trainable: boolean, dtype: 'float32' | 'int32' = 'float32'): tf.Variable {
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = shapeSize(shape);
   const values = dtype === 'int32' ? new Int32Array(size).fill(value) : new Float32Array(size).fill(value);
   return variableFrom(values, shape, trainable);
 }

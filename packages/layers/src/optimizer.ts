@@ -8,7 +8,7 @@
 // and updates (PyTorch's `optimizer.step(closure)`); `applyGradients` takes gradients computed
 // elsewhere (e.g. `namedGradients`, then `clipGradNorm`), keyed by PyTorch names. `zeroGrad()`
 // does nothing: nothing accumulates.
-import { shapeStr, tf } from '@backprop/tensor';
+import { shapeSize, shapeStr, tf } from '@backprop/tensor';
 import { Module, type TorchLayout } from './module.js';
 import type { SafetensorsTensor } from './safetensors.js';
 import { fromTorchLayout, toTorchLayout, torchShape } from './torch-layout.js';
@@ -383,7 +383,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
           if (t.shape.length !== want.length || t.shape.some((d, j) => d !== want[j])) {
             throw new Error(`${op}: ${who}.${key} must have shape ${shapeStr(want)} (the parameter's, PyTorch layout), got ${shapeStr(t.shape)}`);
           }
-          if (t.data.length !== t.shape.reduce((a, b) => a * b, 1)) throw new Error(`${op}: ${who}.${key} has shape ${shapeStr(t.shape)} but ${t.data.length} values`);
+          if (t.data.length !== shapeSize(t.shape)) throw new Error(`${op}: ${who}.${key} has shape ${shapeStr(t.shape)} but ${t.data.length} values`);
         }
       }
       for (const [key, kind] of Object.entries(this.stateKeys)) {

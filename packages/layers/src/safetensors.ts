@@ -3,7 +3,7 @@
 // {string: string}}, then the raw little-endian tensor bytes, offsets relative to the end of the
 // header. The header is padded with spaces to a multiple of 8, as the reference writer does.
 // https://github.com/huggingface/safetensors#format
-import { shapeStr } from '@backprop/tensor';
+import { shapeSize, shapeStr } from '@backprop/tensor';
 
 /** F16 and BF16 data are the raw 16-bit patterns (Uint16Array); half-float.ts converts them. */
 export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'F16' | 'BF16';
@@ -38,7 +38,6 @@ function checkHost(op: string): void {
   if (!littleEndian) throw new Error(`${op}: big-endian hosts are not supported`);
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 const dataMatches = (dtype: SafetensorsDtype, data: SafetensorsData): boolean => data instanceof CTOR[dtype];
 
@@ -58,8 +57,8 @@ export function encodeSafetensors(tensors: Map<string, SafetensorsTensor> | Reco
     if (name === '__metadata__') throw new Error(`encodeSafetensors: '__metadata__' is reserved and cannot name a tensor`);
     if (!(t.dtype in BYTES)) throw new Error(`encodeSafetensors: '${name}' has unsupported dtype '${String(t.dtype)}'`);
     if (!dataMatches(t.dtype, t.data)) throw new Error(`encodeSafetensors: '${name}' is ${t.dtype} but its data is a ${t.data.constructor.name}`);
-    if (sizeOf(t.shape) !== t.data.length) {
-      throw new Error(`encodeSafetensors: '${name}' has shape ${shapeStr(t.shape)} (${sizeOf(t.shape)} values) but ${t.data.length} values`);
+    if (shapeSize(t.shape) !== t.data.length) {
+      throw new Error(`encodeSafetensors: '${name}' has shape ${shapeStr(t.shape)} (${shapeSize(t.shape)} values) but ${t.data.length} values`);
     }
     const bytes = t.data.length * BYTES[t.dtype];
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
@@ -124,7 +123,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
       throw new Error(`decodeSafetensors: '${name}' has invalid data_offsets ${JSON.stringify(offs)}`);
     }
     const [begin, end] = offs as [number, number];
-    const expected = sizeOf(shape) * BYTES[dtype];
+    const expected = shapeSize(shape) * BYTES[dtype];
     if (end < begin || end - begin !== expected) {
       throw new Error(`decodeSafetensors: '${name}' spans ${end - begin} bytes, expected ${expected} for ${dtype} ${shapeStr(shape)}`);
     }
@@ -133,7 +132,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     // Buffer it returns a view into the shared pool).
     const copy = new Uint8Array(end - begin);
     copy.set(bytes.subarray(dataStart + begin, dataStart + end));
-    const data = new CTOR[dtype](copy.buffer, 0, sizeOf(shape));
+    const data = new CTOR[dtype](copy.buffer, 0, shapeSize(shape));
     tensors.set(name, { dtype, shape: shape as number[], data });
     spans.push([begin, end, name]);
   }

@@ -1,6 +1,6 @@
 // The seeded cases of the original assignment's unit tests (Part 1 of docs/reference-settings.md and Part 3), shared by
 // the test suite and `gradCheckAll` (the CLI's `backprop gradcheck`).
-import { Rng } from '@backprop/tensor';
+import { Rng, shapeSize } from '@backprop/tensor';
 import { CrossEntropy } from './cross-entropy.js';
 import { ELU } from './elu.js';
 import { f64Ops } from './f64-ops.js';
@@ -21,7 +21,7 @@ import { ACTIVATION_NAMES } from './activation-names.js';
 export const between = (rng: Rng, lo: number, hi: number): number => lo + rng.int(hi - lo);
 
 export function normalF64(rng: Rng, shape: number[], mean = 0, std = 1): F64Tensor {
-  return new F64Tensor(rng.fillNormal(new Float64Array(shape.reduce((a, b) => a * b, 1)), mean, std), shape);
+  return new F64Tensor(rng.fillNormal(new Float64Array(shapeSize(shape)), mean, std), shape);
 }
 
 export function oneHotF64(rng: Rng, n: number, c: number): F64Tensor {

@@ -1,6 +1,6 @@
 // The reference implementation of `Ops`: F64Tensor, float64, plain loops. Meant for the small
 // shapes of gradient checks and fixtures, not for training.
-import { shapeStr } from '@backprop/tensor';
+import { shapeSize, shapeStr } from '@backprop/tensor';
 import { F64Tensor } from './f64-tensor.js';
 import type { Axis, Ops, Tidied } from './ops.js';
 
@@ -161,7 +161,7 @@ export const f64Ops: Ops<F64Tensor> = {
   },
   transpose,
   reshape(x, shape) {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = shapeSize(shape);
     if (size !== x.size) throw new Error(`f64Ops.reshape: cannot reshape ${shapeStr(x.shape)} to ${shapeStr(shape)}`);
     return new F64Tensor(x.data.slice(), shape);
   },

@@ -1,6 +1,6 @@
 // A tiny float64 array type (at most 2-D) for the reference path: tfjs has no float64, yet the
 // original assignment's gradient checks ran in float64 at tight tolerances.
-import { shapeStr } from '@backprop/tensor';
+import { shapeSize, shapeStr } from '@backprop/tensor';
 
 export class F64Tensor {
   readonly data: Float64Array;
@@ -11,7 +11,7 @@ export class F64Tensor {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new Error(`F64Tensor: shape must hold non-negative integers, got ${shapeStr(shape)}`);
     }
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = shapeSize(shape);
     if (data.length !== size) throw new Error(`F64Tensor: shape ${shapeStr(shape)} needs ${size} values, got ${data.length}`);
     this.data = data;
     this.shape = shape.slice();
@@ -22,7 +22,7 @@ export class F64Tensor {
   }
 
   static zeros(shape: readonly number[]): F64Tensor {
-    return new F64Tensor(new Float64Array(shape.reduce((a, b) => a * b, 1)), shape);
+    return new F64Tensor(new Float64Array(shapeSize(shape)), shape);
   }
 
   get size(): number {

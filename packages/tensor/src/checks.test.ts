@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { expectSameShape, expectShape, positiveInt, shapeStr } from './checks.js';
+import { expectSameShape, expectShape, positiveInt, shapeSize, shapeStr } from './checks.js';
 
 describe('checks', () => {
   it('shapeStr prints shapes as PyTorch-like lists', () => {
     expect(shapeStr([2, 3])).toBe('[2, 3]');
     expect(shapeStr([])).toBe('[]');
+  });
+
+  it('shapeSize counts the elements; a scalar has one, an empty axis none', () => {
+    expect(shapeSize([2, 3, 4])).toBe(24);
+    expect(shapeSize([])).toBe(1);
+    expect(shapeSize([5, 0])).toBe(0);
   });
 
   it('positiveInt returns the value, or names the op, the argument and the value', () => {

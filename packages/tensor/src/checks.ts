@@ -4,6 +4,9 @@
 /** A shape as error messages print it: `[2, 3]` (a scalar is `[]`). */
 export const shapeStr = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
+/** The number of elements of a tensor of this shape (1 for a scalar's []). */
+export const shapeSize = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
 /** Returns `value` unless it is not a positive integer; then throws, naming `op` and `arg`. */
 export function positiveInt(op: string, arg: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${op}: ${arg} must be a positive integer, got ${value}`);

@@ -1,6 +1,6 @@
 export { tf } from './tf.js';
 export { initBackend, type BackendInfo, type EngineChoice, type InitBackendOptions } from './backend.js';
-export { expectSameShape, expectShape, positiveInt, shapeStr } from './checks.js';
+export { expectSameShape, expectShape, positiveInt, shapeSize, shapeStr } from './checks.js';
 export { maxAbsError, relError, scaledError } from './error-measures.js';
 export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.js';
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';

@@ -3,6 +3,7 @@
 import { Rng } from '@backprop/random';
 import { tf } from './tf.js';
 import { shapeStr } from './checks.js';
+import { shapeSize } from './checks.js';
 
 export { Rng };
 
@@ -10,7 +11,7 @@ const sizeOf = (shape: readonly number[], op: string): number => {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: shape must hold non-negative integers, got ${shapeStr(shape)}`);
   }
-  return shape.reduce((a, b) => a * b, 1);
+  return shapeSize(shape);
 };
 
 export interface NormalOptions {

@@ -6,8 +6,9 @@ import { initBackend } from './backend.js';
 import { Rng } from './random.js';
 import { tf } from './tf.js';
 import { scaledError, valuesOn } from './test/index.js';
+import { shapeSize } from './checks.js';
 
-const normal = (shape: number[], seed: number) => tf.tensor(new Rng(seed).fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))), shape);
+const normal = (shape: number[], seed: number) => tf.tensor(new Rng(seed).fillNormal(new Float32Array(shapeSize(shape))), shape);
 
 /** scaledError of WASM against tfjs-backend-cpu: the conv and matMul outputs are sums of hundreds of terms. */
 async function wasmVsCpu(fn: () => tf.Tensor): Promise<number> {

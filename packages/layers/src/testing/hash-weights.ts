@@ -3,6 +3,7 @@
 import type { Module } from '../module.js';
 import type { SafetensorsTensor } from '../safetensors.js';
 import { torchShape } from '../torch-layout.js';
+import { shapeSize } from '@backprop/tensor';
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes of s. */
 export function fnv1a32(s: string): number {
@@ -29,7 +30,7 @@ export function hashUniform(name: string, n: number): Float64Array {
 
 /** The value rule by entry name, in PyTorch's layout (see hash_value in torch_reference.py). */
 export function hashValue(name: string, shape: number[]): SafetensorsTensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = shapeSize(shape);
   if (name.endsWith('num_batches_tracked')) return { dtype: 'I64', shape, data: new BigInt64Array(n).fill(7n) };
   const u = hashUniform(name, n);
   const out = new Float32Array(n);
@@ -37,7 +38,7 @@ export function hashValue(name: string, shape: number[]): SafetensorsTensor {
   else if (name.endsWith('running_var')) for (let i = 0; i < n; i++) out[i] = 0.5 + u[i]!;
   else if (name.endsWith('weight') && shape.length === 1) for (let i = 0; i < n; i++) out[i] = 0.75 + 0.5 * u[i]!;
   else if (name.endsWith('weight')) {
-    const s = Math.sqrt(shape.slice(1).reduce((a, b) => a * b, 1));
+    const s = Math.sqrt(shapeSize(shape.slice(1)));
     for (let i = 0; i < n; i++) out[i] = (2 * u[i]! - 1) / s;
   } else for (let i = 0; i < n; i++) out[i] = 0.2 * (2 * u[i]! - 1);
   return { dtype: 'F32', shape, data: out };

@@ -5,14 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
-import { Rng } from '../random.js';
-import { sameBits, scaledError, valuesOn } from '../test/index.js';
+import { sameBits, scaledError, seededNormals, valuesOn } from '../test/index.js';
 import { Engine, engineFor, useEngine } from './engine.js';
 import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
+import { shapeSize } from '../checks.js';
 
-const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 let twoThreads: Engine;
 let oneThread: Engine;
@@ -65,7 +63,7 @@ matMulCases.push({ a: [5000, 36], b: [5000, 16], ta: true, tb: false });
 
 describe('engine GEMM (BatchMatMul)', () => {
   it.each(matMulCases)('a $a ᵀ$ta · b $b ᵀ$tb: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ a, b, ta, tb }) => {
-    const fn = () => tf.matMul(tf.tensor(normal(size(a), 1), a), tf.tensor(normal(size(b), 2), b), ta, tb);
+    const fn = () => tf.matMul(tf.tensor(seededNormals(shapeSize(a), 1), a), tf.tensor(seededNormals(shapeSize(b), 2), b), ta, tb);
     const cpu = await onCpu(fn);
     const two = await onWasm(twoThreads, fn);
     const one = await onWasm(oneThread, fn);
@@ -91,7 +89,7 @@ describe('engine column sums (Sum over all axes but the last)', () => {
     { shape: [300, 1000], axis: [0], keepDims: false },
   ];
   it.each(cases)('x $shape over $axis: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ shape, axis, keepDims }) => {
-    const fn = () => tf.sum(tf.tensor(normal(size(shape), 3), shape), axis, keepDims);
+    const fn = () => tf.sum(tf.tensor(seededNormals(shapeSize(shape), 3), shape), axis, keepDims);
     const cpu = await onCpu(fn);
     const two = await onWasm(twoThreads, fn);
     const one = await onWasm(oneThread, fn);
@@ -100,8 +98,8 @@ describe('engine column sums (Sum over all axes but the last)', () => {
   });
 
   it('leaves other reductions to the stock kernel (inner axis, all axes)', async () => {
-    const inner = () => tf.sum(tf.tensor(normal(60, 4), [6, 10]), 1);
-    const all = () => tf.sum(tf.tensor(normal(60, 4), [6, 10]));
+    const inner = () => tf.sum(tf.tensor(seededNormals(60, 4), [6, 10]), 1);
+    const all = () => tf.sum(tf.tensor(seededNormals(60, 4), [6, 10]));
     expect(scaledError(await onWasm(twoThreads, inner), await onCpu(inner))).toBeLessThan(1e-6);
     expect(scaledError(await onWasm(twoThreads, all), await onCpu(all))).toBeLessThan(1e-6);
   });
@@ -132,11 +130,11 @@ const convCases: ConvCase[] = [
 describe('engine convolutions (Conv2D, FusedConv2D, both gradients)', () => {
   it.each(convCases)('x $x, $k×$k → $outC, stride $stride, pad $pad: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ x: xs, k, outC, stride, pad }) => {
     const [n, , , c] = xs;
-    const x = () => tf.tensor(normal(size(xs), 11), xs) as tf.Tensor4D;
-    const w = () => tf.tensor(normal(k * k * c * outC, 12), [k, k, c, outC]) as tf.Tensor4D;
-    const b = () => tf.tensor(normal(outC, 13), [outC]) as tf.Tensor1D;
+    const x = () => tf.tensor(seededNormals(shapeSize(xs), 11), xs) as tf.Tensor4D;
+    const w = () => tf.tensor(seededNormals(k * k * c * outC, 12), [k, k, c, outC]) as tf.Tensor4D;
+    const b = () => tf.tensor(seededNormals(outC, 13), [outC]) as tf.Tensor1D;
     const yShape = tf.tidy(() => tf.conv2d(x(), w(), stride, pad).shape);
-    const dy = () => tf.tensor(normal(size(yShape), 14), yShape) as tf.Tensor4D;
+    const dy = () => tf.tensor(seededNormals(shapeSize(yShape), 14), yShape) as tf.Tensor4D;
     const passes: Array<[string, () => tf.Tensor]> = [
       ['forward', () => tf.conv2d(x(), w(), stride, pad)],
       ['fused + bias', () => tf.fused.conv2d({ x: x(), filter: w(), strides: stride, pad, bias: b() })],
@@ -166,12 +164,12 @@ describe('engine MaxPoolGrad', () => {
     { x: [16, 16, 16, 64], f: 3, s: 2, pad: 1, ties: false },
   ];
   it.each(cases)('x $x, window $f stride $s pad $pad: equal to tfjs-cpu, same bits on 1 and 2 threads', async ({ x: xs, f, s, pad, ties }) => {
-    const raw = normal(size(xs), 21).map((v) => (ties ? Math.round(v) : v) - 3);
+    const raw = seededNormals(shapeSize(xs), 21).map((v) => (ties ? Math.round(v) : v) - 3);
     const fn = () => {
       const x = tf.tensor(raw, xs) as tf.Tensor4D;
       const pooled = (input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, f, s, pad);
       // Distinct weights per output, so a misrouted gradient shows.
-      return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(pooled(input), tf.range(1, 1 + size(pooled(input).shape)).reshape(pooled(input).shape))))(x);
+      return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(pooled(input), tf.range(1, 1 + shapeSize(pooled(input).shape)).reshape(pooled(input).shape))))(x);
     };
     const cpu = await onCpu(fn);
     const two = await onWasm(twoThreads, fn);
@@ -187,10 +185,10 @@ describe('engine BatchNorm (fused forward and backward)', () => {
   it.each(cases)('x [%i, %i]: equal to the tfjs-op formulas on tfjs-cpu, same bits on 1 and 2 threads', async (m, c) => {
     const eps = 1e-5;
     const inputs = () => ({
-      x: tf.tensor(normal(m * c, 31).map((v, i) => 3 * v + (i % c)), [m, c]),
-      gamma: tf.tensor(normal(c, 32), [c]),
-      beta: tf.tensor(normal(c, 33), [c]),
-      dy: tf.tensor(normal(m * c, 34), [m, c]),
+      x: tf.tensor(seededNormals(m * c, 31).map((v, i) => 3 * v + (i % c)), [m, c]),
+      gamma: tf.tensor(seededNormals(c, 32), [c]),
+      beta: tf.tensor(seededNormals(c, 33), [c]),
+      dy: tf.tensor(seededNormals(m * c, 34), [m, c]),
     });
     const fusedAll = () => {
       const { x, gamma, beta, dy } = inputs();
@@ -227,7 +225,7 @@ describe('engine housekeeping', () => {
 
   it('leaks no tensors and no heap across many kernels', async () => {
     useEngine(twoThreads);
-    const a = tf.tensor(normal(64 * 48, 5), [64, 48]);
+    const a = tf.tensor(seededNormals(64 * 48, 5), [64, 48]);
     const run = () => tf.tidy(() => tf.sum(tf.matMul(a, a, true, false), 0).dataSync());
     run();
     const before = tf.memory();

@@ -8,6 +8,7 @@ import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf } from './wasm-ops.js';
 import { shapeStr } from '../checks.js';
+import { shapeSize } from '../checks.js';
 
 export const ADAM_UPDATE = 'BackpropAdamUpdate';
 
@@ -27,7 +28,7 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as AdamUpdateAttrs;
   const engine = engineFor(wasm);
   if (engine == null) throw new Error(`${ADAM_UPDATE}: needs Backprop's engine on the wasm backend`);
-  const size = param.shape.reduce((p, d) => p * d, 1);
+  const size = shapeSize(param.shape);
   for (const [name, t] of [['grad', grad], ['m', m], ['v', v]] as const) {
     if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i]) || t.dtype !== 'float32') {
       throw new Error(`${ADAM_UPDATE}: ${name} must be float32 ${shapeStr(param.shape)} like param, got ${t.dtype} ${shapeStr(t.shape)}`);

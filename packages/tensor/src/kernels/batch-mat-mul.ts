@@ -9,6 +9,7 @@ import { engineFor, type Engine } from '../engine/engine.js';
 import { gemm } from '../engine/engine-ops.js';
 import { addressOf, free, run, transpose } from './wasm-ops.js';
 import { shapeStr } from '../checks.js';
+import { shapeSize } from '../checks.js';
 
 const OP = 'BatchMatMul';
 
@@ -19,7 +20,6 @@ const swapLastTwo = (rank: number): number[] => {
   return perm;
 };
 
-const product = (dims: number[]): number => dims.reduce((p, d) => p * d, 1);
 
 function xnnpackBatchMatMul(wasm: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   if (!transposeA && !transposeB) return run(wasm, OP, { a, b }, { transposeA, transposeB });
@@ -45,9 +45,9 @@ function engineBatchMatMul(engine: Engine, wasm: BackendWasm, a: TensorInfo, b: 
     throw new Error(`${OP}: inner dimensions of a ${shapeStr(a.shape)}${transposeA ? 'ᵀ' : ''} and b ${shapeStr(b.shape)}${transposeB ? 'ᵀ' : ''} must match, got ${k} and ${kb}`);
   }
   const outBatch = backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const batch = product(outBatch);
-  const batchA = product(a.shape.slice(0, -2));
-  const batchB = product(b.shape.slice(0, -2));
+  const batch = shapeSize(outBatch);
+  const batchA = shapeSize(a.shape.slice(0, -2));
+  const batchB = shapeSize(b.shape.slice(0, -2));
   // Only whole-operand broadcasting (a batch of 1); anything finer goes to the stock kernel.
   if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return null;
   const out = wasm.makeOutput([...outBatch, m, n], 'float32');

@@ -2,11 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
-import { Rng } from '../random.js';
-import { scaledError, valuesOn } from '../test/index.js';
+import { scaledError, seededNormals, valuesOn } from '../test/index.js';
+import { shapeSize } from '../checks.js';
 
-const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** tfjs-core does not export conv2dBackpropFilter; run the kernel as its conv2d gradient does. */
 const backpropFilter = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], strides: number, pad: 'same' | 'valid'): tf.Tensor =>
@@ -56,9 +54,9 @@ describe.each(convCases)('conv %o', (c) => {
   const wShape = [c.k, c.k, c.inC, c.outC] as [number, number, number, number];
   const outSize = c.pad === 'same' ? Math.ceil(c.size / c.stride) : Math.floor((c.size - c.k) / c.stride) + 1;
   const dyShape = [c.batch, outSize, outSize, c.outC] as [number, number, number, number];
-  const x = normal(size(xShape), 1);
-  const w = normal(size(wShape), 2);
-  const dy = normal(size(dyShape), 3);
+  const x = seededNormals(shapeSize(xShape), 1);
+  const w = seededNormals(shapeSize(wShape), 2);
+  const dy = seededNormals(shapeSize(dyShape), 3);
 
   it('Conv2DBackpropFilter matches tfjs-backend-cpu', async () => {
     const err = await compare(() => backpropFilter(tf.tensor4d(x, xShape), tf.tensor4d(dy, dyShape), wShape, c.stride, c.pad));
@@ -77,11 +75,11 @@ describe('BatchMatMul', () => {
     const [m, k, n] = [37, 53, 29];
     const aShape = ta ? [k, m] : [m, k];
     const bShape = tb ? [n, k] : [k, n];
-    const a = normal(size(aShape), 4);
-    const b = normal(size(bShape), 5);
+    const a = seededNormals(shapeSize(aShape), 4);
+    const b = seededNormals(shapeSize(bShape), 5);
     expect(await compare(() => tf.matMul(tf.tensor2d(a, aShape as [number, number]), tf.tensor2d(b, bShape as [number, number]), ta, tb))).toBeLessThan(1e-5);
-    const a3 = normal(3 * size(aShape), 6);
-    const b3 = normal(3 * size(bShape), 7);
+    const a3 = seededNormals(3 * shapeSize(aShape), 6);
+    const b3 = seededNormals(3 * shapeSize(bShape), 7);
     expect(
       await compare(() => tf.matMul(tf.tensor3d(a3, [3, ...aShape] as never), tf.tensor3d(b3, [3, ...bShape] as never), ta, tb)),
     ).toBeLessThan(1e-5);
@@ -97,7 +95,7 @@ describe('Slice', () => {
     [[100, 8], [10, 0], [50, 8]],
   ];
   it.each(cases)('shape %j begin %j size %j matches tfjs-backend-cpu', async (shape, begin, sz) => {
-    const x = normal(size(shape), 11);
+    const x = seededNormals(shapeSize(shape), 11);
     expect(await compare(() => tf.slice(tf.tensor(x, shape), begin, sz))).toBe(0);
   });
 });
@@ -105,9 +103,9 @@ describe('Slice', () => {
 describe('leaks', () => {
   it('repeated kernel calls leave tf.memory().numTensors unchanged', async () => {
     await tf.setBackend('wasm');
-    const x = tf.tensor4d(normal(2 * 8 * 8 * 4, 8), [2, 8, 8, 4]);
-    const w = tf.tensor4d(normal(3 * 3 * 4 * 6, 9), [3, 3, 4, 6]);
-    const a = tf.tensor2d(normal(12, 10), [3, 4]);
+    const x = tf.tensor4d(seededNormals(2 * 8 * 8 * 4, 8), [2, 8, 8, 4]);
+    const w = tf.tensor4d(seededNormals(3 * 3 * 4 * 6, 9), [3, 3, 4, 6]);
+    const a = tf.tensor2d(seededNormals(12, 10), [3, 4]);
     const step = () =>
       tf.tidy(() => {
         const dy = tf.conv2d(x, w, 2, 'same');
@@ -140,8 +138,8 @@ describe('MaxPoolGrad', () => {
     { shape: [1, 7, 5, 2], k: 2, s: 1, pad: 'valid', shift: 0 },
   ];
   it.each(cases)('$shape k$k s$s pad $pad matches tfjs-backend-cpu', async ({ shape, k, s, pad, shift }) => {
-    const x = normal(size(shape), 12).map((v) => v + shift);
-    const err = await compare(() => tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, k, s, pad).mul(tf.range(1, 1 + size(tf.maxPool(v as tf.Tensor4D, k, s, pad).shape)).reshape(tf.maxPool(v as tf.Tensor4D, k, s, pad).shape)).sum())(tf.tensor4d(x, shape)));
+    const x = seededNormals(shapeSize(shape), 12).map((v) => v + shift);
+    const err = await compare(() => tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, k, s, pad).mul(tf.range(1, 1 + shapeSize(tf.maxPool(v as tf.Tensor4D, k, s, pad).shape)).reshape(tf.maxPool(v as tf.Tensor4D, k, s, pad).shape)).sum())(tf.tensor4d(x, shape)));
     expect(err).toBe(0);
   });
 });

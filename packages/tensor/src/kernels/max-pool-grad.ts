@@ -9,6 +9,7 @@ import { splitRange } from '../engine/engine-ops.js';
 import { shape4 } from './conv-geometry.js';
 import { addressOf } from './wasm-ops.js';
 import { shapeStr } from '../checks.js';
+import { shapeSize } from '../checks.js';
 
 const OP = 'MaxPoolGrad';
 
@@ -32,7 +33,7 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     // The same rule, four channels at a time; each thread a range of images (assembly/pool.ts).
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const args = [addressOf(wasm, input), addressOf(wasm, dy), addressOf(wasm, out), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left];
-    const threads = input.shape.reduce((a, b) => a * b, 1) < 1 << 16 ? 1 : engine.threads;
+    const threads = shapeSize(input.shape) < 1 << 16 ? 1 : engine.threads;
     engine.run('maxPoolGrad', splitRange(batchSize, threads, 1).map(([b0, b1]) => [...args, b0, b1]));
     return out;
   }

@@ -7,6 +7,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { columnSums } from '../engine/engine-ops.js';
 import { addressOf, run } from './wasm-ops.js';
+import { shapeSize } from '../checks.js';
 
 const OP = 'Sum';
 
@@ -20,7 +21,7 @@ const sum: KernelFunc = ({ inputs, backend, attrs }) => {
   const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
   if (engine == null || x.dtype !== 'float32' || !leading) return run(wasm, OP, inputs, attrs);
   const cols = x.shape[rank - 1]!;
-  const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+  const rows = shapeSize(x.shape.slice(0, -1));
   const out = wasm.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), cols] : [cols], 'float32');
   columnSums(engine, addressOf(wasm, x), rows, cols, addressOf(wasm, out));
   return out;

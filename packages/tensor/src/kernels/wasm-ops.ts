@@ -2,6 +2,7 @@
 // TensorInfo (not engine-tracked Tensors): every intermediate must be freed with `free`.
 import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { shapeSize } from '../checks.js';
 
 /** Stock kernels captured before Backprop replaces them, so a fast path can fall back. */
 const stockKernels = new Map<string, KernelConfig>();
@@ -54,8 +55,8 @@ export const addressOf = (backend: BackendWasm, t: TensorInfo): number => heapRe
  */
 export function heapView(backend: BackendWasm, x: TensorInfo, offset: number, shape: number[]): TensorInfo {
   if (x.dtype !== 'float32') throw new Error(`heapView: x must be float32, got ${x.dtype}`);
-  const size = x.shape.reduce((a, b) => a * b, 1);
-  const viewSize = shape.reduce((a, b) => a * b, 1);
+  const size = shapeSize(x.shape);
+  const viewSize = shapeSize(shape);
   if (offset < 0 || offset + viewSize > size) {
     throw new Error(`heapView: elements [${offset}, ${offset + viewSize}) outside x's ${size}`);
   }
@@ -64,7 +65,7 @@ export function heapView(backend: BackendWasm, x: TensorInfo, offset: number, sh
 
 /** A `heapView` of rows [start, start + rows) of `x` (rows along axis 0). */
 export function rowView(backend: BackendWasm, x: TensorInfo, start: number, rows: number): TensorInfo {
-  const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const rowSize = shapeSize(x.shape.slice(1));
   const first = x.shape[0] ?? 0;
   if (start < 0 || rows < 0 || start + rows > first) {
     throw new Error(`rowView: rows [${start}, ${start + rows}) outside x's ${first} rows`);

@@ -12,15 +12,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
-import { Rng } from '../random.js';
-import { sameBits, scaledError } from '../test/index.js';
+import { sameBits, scaledError, seededNormals } from '../test/index.js';
 import { Engine, engineFor } from '../engine/engine.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import {
   clearWinogradCache, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradConv2d, type WinogradVariant,
 } from './winograd.js';
 
-const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
 
 let twoThreads: Engine;
 let oneThread: Engine;
@@ -129,10 +127,10 @@ describe('Winograd convolutions (3×3, stride 1, pad 1)', () => {
   it.each(shapes.map((s) => ({ ...s, name: label(s) })))('$name: every pass equal to tfjs-cpu, same bits on 1 and 2 threads', async (s) => {
     const seed = s.n * 1000 + s.h * 100 + s.cin;
     const data: Inputs = {
-      x: normal(s.n * s.h * s.w * s.cin, seed),
-      w: normal(9 * s.cin * s.cout, seed + 1),
-      b: normal(s.cout, seed + 2),
-      dy: normal(s.n * s.h * s.w * s.cout, seed + 3),
+      x: seededNormals(s.n * s.h * s.w * s.cin, seed),
+      w: seededNormals(9 * s.cin * s.cout, seed + 1),
+      b: seededNormals(s.cout, seed + 2),
+      dy: seededNormals(s.n * s.h * s.w * s.cout, seed + 3),
     };
     for (const pass of ['forward', 'inputGrad', 'filterGrad'] as const) {
       const cpu = await reference(pass, s, data);
@@ -163,8 +161,8 @@ describe('Winograd filter cache and memory', () => {
   it('reuses a filter transform within a weight version and frees it with the tensor', () => {
     clearWinogradCache();
     const backend = tf.backend() as BackendWasm;
-    const x = tf.tensor4d(normal(2 * 6 * 6 * 8, 1), [2, 6, 6, 8]);
-    const initial = tf.tensor4d(normal(9 * 8 * 12, 2), [3, 3, 8, 12]);
+    const x = tf.tensor4d(seededNormals(2 * 6 * 6 * 8, 1), [2, 6, 6, 8]);
+    const initial = tf.tensor4d(seededNormals(9 * 8 * 12, 2), [3, 3, 8, 12]);
     const w = tf.variable(initial);
     initial.dispose(); // the variable's first value shares this dataId
     const forward = () => tf.tidy(() => tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, w, null, 'F4')).dataSync());
@@ -194,9 +192,9 @@ describe('Winograd filter cache and memory', () => {
 
   it('leaks no tensors and no heap over many calls', () => {
     const backend = tf.backend() as BackendWasm;
-    const x = tf.tensor4d(normal(2 * 9 * 9 * 16, 3), [2, 9, 9, 16]);
-    const w = tf.tensor4d(normal(9 * 16 * 16, 4), [3, 3, 16, 16]);
-    const dy = tf.tensor4d(normal(2 * 9 * 9 * 16, 5), [2, 9, 9, 16]);
+    const x = tf.tensor4d(seededNormals(2 * 9 * 9 * 16, 3), [2, 9, 9, 16]);
+    const w = tf.tensor4d(seededNormals(9 * 16 * 16, 4), [3, 3, 16, 16]);
+    const dy = tf.tensor4d(seededNormals(2 * 9 * 9 * 16, 5), [2, 9, 9, 16]);
     const step = () => tf.tidy(() => {
       for (const variant of ['F4', 'F2'] as const) {
         tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, w, null, variant));

@@ -69,6 +69,9 @@ export function expectClose(actual: Numeric, expected: Numeric, { rtol = 1e-4, a
   }
 }
 
+/** `n` seeded N(0, 1) float32 values (plain arrays, to build the same tensors on several backends). */
+export const seededNormals = (n: number, seed: number): Float32Array => new Rng(seed).fillNormal(new Float32Array(n));
+
 /** A seeded N(0, 1) float32 tensor: the same values for the same seed on every backend. */
 export function seededTensor(shape: number[], seed: number, std = 1): tf.Tensor {
   return randomNormal(shape, new Rng(seed), { std });

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { activeTempFiles, tempFileName } from '@backprop/data';
+import { activeTempFiles, syncDir, tempFileName } from '@backprop/data';
 
 /**
  * For scripts/kill-test.mjs only: hold every write open this long between writing the temp file
@@ -35,18 +35,5 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
       await rm(temp, { force: true }).catch(() => {});
     }
     activeTempFiles.delete(temp);
-  }
-}
-
-/** fsync a folder (its entries: the rename). Folders cannot be opened on Windows: skipped there. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => null);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a folder (EINVAL); the rename stands, only its durability is weaker.
-  } finally {
-    await handle.close().catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 // @backprop/train/node: the Node-only half — run folders (atomic file writes), SVG rendering of the
 // charts, loading the data from a path or the download cache, and a whole run as the CLI does it.
-export { writeFileAtomic, syncDir } from './atomic-write.js';
+export { writeFileAtomic } from './atomic-write.js';
+export { syncDir } from '@backprop/data';
 export { dataSha256 } from './data-id.js';
 export { renderSvg } from './render-svg.js';
 export { RunFolder, RunFolderError, RUN_FILES, RUN_LOCK, defaultRunDir, createUniqueDir, checkRunDir, readCheckpoint, type RunDirOptions } from './run-folder.js';
