@@ -5,14 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
-import { Rng } from '../random.js';
 import { Engine, engineFor, useEngine } from '../engine/engine.js';
 import { fusedSgdUpdate, type SgdUpdateAttrs } from '../ops/sgd-update.js';
+import { shapeSize } from '../checks.js';
+import { sameBits, seededNormals } from '../test/index.js';
 
-const normal = (n: number, seed: number) => new Rng(seed).fillNormal(new Float32Array(n));
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-const sameBits = (a: Float32Array, b: Float32Array): boolean =>
-  a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 /** The same values bit for bit, except that any NaN equals any NaN (NaN payloads and signs differ between engines). */
 const sameValues = (a: Float32Array, b: Float32Array): boolean =>
   a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i]!)));
@@ -44,7 +41,7 @@ async function values(backend: 'cpu' | 'wasm', engine: Engine | null, fn: () => 
 
 /** Normal values with NaN, ±Infinity, −0 and +0 planted, so the edge rules are compared too. */
 function withSpecials(n: number, seed: number): Float32Array {
-  const x = normal(n, seed);
+  const x = seededNormals(n, seed);
   const specials = [NaN, Infinity, -Infinity, -0, 0];
   for (let i = 0; i < Math.min(n, specials.length); i++) x[(i * 7919) % n] = specials[i]!;
   return x;
@@ -55,7 +52,7 @@ describe('Maximum / Minimum on the engine', () => {
   const shapes = [[1], [7], [200, 100], [3, 5, 7], [70001]];
   for (const op of ['maximum', 'minimum'] as const) {
     it.each(shapes)(`${op}(x %j, 0) and (0, x): equal to tfjs-cpu, same bits on 1 and 2 threads`, async (...shape) => {
-      const x = withSpecials(size(shape), 11);
+      const x = withSpecials(shapeSize(shape), 11);
       for (const fn of [() => tf[op](tf.tensor(x, shape), 0), () => tf[op](tf.scalar(-0.25), tf.tensor(x, shape))]) {
         const cpu = await values('cpu', null, fn);
         const two = await values('wasm', twoThreads, fn);
@@ -71,7 +68,7 @@ describe('Maximum / Minimum on the engine', () => {
     const b = withSpecials(1001, 2);
     const same = () => tf.maximum(tf.tensor(a, [7, 143]), tf.tensor(b, [7, 143]));
     expect(sameValues(await values('wasm', twoThreads, same), await values('cpu', null, same))).toBe(true);
-    const rows = () => tf.minimum(tf.tensor(normal(12, 3), [4, 3]), tf.tensor(normal(3, 4), [3]));
+    const rows = () => tf.minimum(tf.tensor(seededNormals(12, 3), [4, 3]), tf.tensor(seededNormals(3, 4), [3]));
     const cpu = await values('cpu', null, rows);
     const wasm = await values('wasm', twoThreads, rows);
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
@@ -80,7 +77,7 @@ describe('Maximum / Minimum on the engine', () => {
   it('int32 goes to the stock kernel; no tensor leaks', async () => {
     useEngine(twoThreads);
     expect(Array.from(await tf.maximum(tf.tensor([1, -2, 3], [3], 'int32'), 0).data())).toEqual([1, 0, 3]);
-    const x = tf.tensor(normal(1000, 5), [10, 100]);
+    const x = tf.tensor(seededNormals(1000, 5), [10, 100]);
     const before = tf.memory().numTensors;
     tf.tidy(() => tf.minimum(tf.maximum(x, 0), 1)).dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -113,7 +110,7 @@ describe('fused SGD update (BackpropSgdUpdate)', () => {
   // 70001: both threads' ranges and a 1-element tail.
   it.each(cases)('$name: the same bits as the op-by-op update, on 1 and 2 threads', async ({ attrs, withBuf }) => {
     for (const n of [1, 7, 70001]) {
-      const p = normal(n, 1), g = normal(n, 2), b = normal(n, 3);
+      const p = seededNormals(n, 1), g = seededNormals(n, 2), b = seededNormals(n, 3);
       const inputs = () => [tf.tensor(p), tf.tensor(g), withBuf ? tf.tensor(b) : null] as const;
       const byOps = async (k: number) => values('cpu', null, () => { const [x, y, z] = inputs(); return sgdByOps(x, y, z, attrs)[k]!; });
       const fused = async (engine: Engine, k: number) => values('wasm', engine, () => { const [x, y, z] = inputs(); return fusedSgdUpdate(x, y, z, attrs)![k]!; });

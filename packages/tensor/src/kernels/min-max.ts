@@ -7,8 +7,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf, run } from './wasm-ops.js';
+import { shapeSize } from '../checks.js';
 
-const size = (t: TensorInfo): number => t.shape.reduce((p, d) => p * d, 1);
 const sameShape = (a: TensorInfo, b: TensorInfo): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 function minMax(op: 'Maximum' | 'Minimum'): KernelFunc {
@@ -19,9 +19,9 @@ function minMax(op: 'Maximum' | 'Minimum'): KernelFunc {
     const engine = engineFor(wasm);
     if (engine == null || a.dtype !== 'float32' || b.dtype !== 'float32') return run(wasm, op, inputs, attrs);
     const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    const n = outShape.reduce((p, d) => p * d, 1);
+    const n = shapeSize(outShape);
     // max/min are symmetric (NaN wins either way; −0 < +0 either way), so the scalar may be either side.
-    const [tensor, scalar] = size(b) === 1 && size(a) === n ? [a, b] : size(a) === 1 && size(b) === n ? [b, a] : [null, null];
+    const [tensor, scalar] = shapeSize(b.shape) === 1 && shapeSize(a.shape) === n ? [a, b] : shapeSize(a.shape) === 1 && shapeSize(b.shape) === n ? [b, a] : [null, null];
     if (tensor == null && !sameShape(a, b)) return run(wasm, op, inputs, attrs);
     const out = wasm.makeOutput(outShape, 'float32');
     if (n === 0) return out;

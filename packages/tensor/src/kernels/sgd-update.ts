@@ -8,6 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf } from './wasm-ops.js';
+import { shapeSize, shapeStr } from '../checks.js';
 
 export const SGD_UPDATE = 'BackpropSgdUpdate';
 
@@ -39,7 +40,7 @@ const sgdUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   if (buf != null) operands.push(['buf', buf]);
   for (const [name, t] of operands) {
     if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i]) || t.dtype !== 'float32') {
-      throw new Error(`${SGD_UPDATE}: ${name} must be float32 [${param.shape.join(', ')}] like param, got ${t.dtype} [${t.shape.join(', ')}]`);
+      throw new Error(`${SGD_UPDATE}: ${name} must be float32 ${shapeStr(param.shape)} like param, got ${t.dtype} ${shapeStr(t.shape)}`);
     }
   }
   if (buf != null && a.momentum === 0) throw new Error(`${SGD_UPDATE}: buf given but momentum is 0`);
@@ -47,7 +48,7 @@ const sgdUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
     (buf != null ? HAS_BUF : 0) | (a.nesterov ? NESTEROV : 0);
   const outParam = wasm.makeOutput([...param.shape], 'float32');
   const outBuf = a.momentum !== 0 ? wasm.makeOutput([...param.shape], 'float32') : null;
-  const size = param.shape.reduce((p, d) => p * d, 1);
+  const size = shapeSize(param.shape);
   const args = [
     addressOf(wasm, param), addressOf(wasm, grad), buf == null ? 0 : addressOf(wasm, buf),
     addressOf(wasm, outParam), outBuf == null ? 0 : addressOf(wasm, outBuf),
