@@ -1,10 +1,10 @@
 // Adapter: any @backprop/layers Module (the autograd MLP, the ConvNet) with a layers optimizer and
 // CrossEntropyLoss on logits, as a TrainableModel.
 import type { Batch } from '@backprop/data';
-import { CrossEntropyLoss, Flatten, loadStateDict, Sequential, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
+import { CrossEntropyLoss, ELU, Flatten, loadStateDict, ReLU, Sequential, Sigmoid, Tanh, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
 import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
-import { ActivationRecorder, readGradientStats, saturatingKind, type GradientStats, type LayerStats } from './step-stats.js';
+import { ActivationRecorder, readGradientStats, type GradientStats, type LayerStats, type SaturatingActivation } from './step-stats.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 
 export interface LayersModelOptions {
@@ -53,7 +53,7 @@ export class LayersModel implements TrainableModel {
   trainStepWithStats(batch: Batch): { loss: number; stats: LayerStats } {
     const { x, y } = toTensors(batch, { oneHot: false, numClasses: this.numClasses });
     const recorder = new ActivationRecorder();
-    const hooks = observedModules(this.module).map(([name, m]) => m.registerForwardHook((_, __, output) => recorder.record(name, output, saturatingKind(m.constructor.name))));
+    const hooks = observedModules(this.module).map(([name, m]) => m.registerForwardHook((_, __, output) => recorder.record(name, output, activationKind(m))));
     const nameOf = new Map(this.module.namedParameters().map(([name, v]) => [v, name]));
     const names = this.optimizer.params.map((v, i) => nameOf.get(v) ?? `param${i}`);
     let gradients: GradientStats[] = [];
@@ -147,6 +147,15 @@ export class LayersModel implements TrainableModel {
     this.optimizer.dispose();
     this.module.dispose();
   }
+}
+
+/** Which activation a module is (by class, not by class name: a minified bundle renames classes). */
+function activationKind(m: Module): SaturatingActivation | null {
+  if (m instanceof ELU) return 'elu';
+  if (m instanceof Tanh) return 'tanh';
+  if (m instanceof Sigmoid) return 'sigmoid';
+  if (m instanceof ReLU) return 'relu';
+  return null;
 }
 
 /**

@@ -60,13 +60,13 @@ export function checkObserver(observer: StepObserver | undefined): void {
   if (typeof observer.onStats !== 'function') throw new Error(`train: observe.onStats must be a function, got ${String(observer.onStats)}`);
 }
 
-/** The activations whose saturation is measured, by module class name (layers and manual alike). */
+/** The activations whose saturation is measured. */
 export type SaturatingActivation = 'elu' | 'tanh' | 'sigmoid' | 'relu';
 const SATURATING: Record<string, SaturatingActivation> = { ELU: 'elu', Tanh: 'tanh', Sigmoid: 'sigmoid', ReLU: 'relu' };
 
-/** The activation a module (or manual layer) of this class name is, or null. */
-export function saturatingKind(className: string): SaturatingActivation | null {
-  return SATURATING[className] ?? null;
+/** The activation a manual layer is, by its `name` ('ELU', 'Tanh', …; a string, so minifying keeps it), or null. */
+export function saturatingKind(layerName: string): SaturatingActivation | null {
+  return SATURATING[layerName] ?? null;
 }
 
 /** Mean and population std of all entries. */
