@@ -55,7 +55,7 @@ export function activitySpec(history: readonly StepStats[], chart: ActivityChart
     mark: { type: 'line', point: history.length < 30, tooltip: true },
     encoding: {
       x: { field: 'step', type: 'quantitative' },
-      y: { field: 'value', type: 'quantitative', title: t.y, ...(t.log ? { scale: { type: 'log' } } : {}) },
+      y: { field: 'value', type: 'quantitative', title: t.y, ...(t.log ? { scale: { type: 'log', zero: false } } : {}) },
       color: { field: 'layer', type: 'nominal', sort: layers, legend: { orient: 'bottom', title: null, columns: 4, labelLimit: 120 } },
     },
   };
