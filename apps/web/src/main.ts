@@ -4,7 +4,7 @@
 // One source of truth per run: `current` holds the run the views show (its record, curves,
 // learning-rate changes, statistics). Starting or continuing a run replaces it and clears every
 // view first, so nothing of an earlier run is ever shown as the new one's.
-import { cloneMetrics, type MetricsHistory, type TrainConfig } from '@backprop/train';
+import { cloneMetrics, type MetricsHistory, type StepStats, type TrainConfig } from '@backprop/train';
 import { PAUSE, RUN, RunControl, STOP } from './control.js';
 import type { CheckpointInfo, FromWorker, RunSettings, RunState, SampleImages, ToWorker } from './protocol.js';
 import { newRunId, RunStore, type RunFileKind, type RunRecord } from './store/run-store.js';
@@ -15,6 +15,7 @@ import { byId } from './ui/dom.js';
 import { download } from './ui/download.js';
 import { formatDuration, formatEta, formatSpeed } from './ui/format.js';
 import { renderGallery } from './ui/gallery.js';
+import { renderLayerActivity } from './ui/layer-activity.js';
 import { renderLayerStats, type LayerStatsPoint } from './ui/layer-stats.js';
 import { PredictionGrid } from './ui/prediction-grid.js';
 import { renderRunList } from './ui/run-list.js';
@@ -40,6 +41,7 @@ const pauseButton = byId<HTMLButtonElement>('pause');
 const stopButton = byId<HTMLButtonElement>('stop');
 const fileInput = byId<HTMLInputElement>('data-file');
 const checkpointInput = byId<HTMLInputElement>('checkpoint-file');
+const modelInput = byId<HTMLInputElement>('model-file');
 const dropZone = byId('drop-zone');
 const downloadIds = ['download-model', 'download-checkpoint', 'download-metrics'] as const;
 
@@ -47,6 +49,10 @@ interface CurrentRun {
   record: RunRecord;
   metrics: MetricsHistory;
   layerStats: LayerStatsPoint[];
+  /** Per-layer gradient and activation statistics of the observed training steps. */
+  activity: StepStats[];
+  /** The model file whose weights this run started from ("Train from these weights"). */
+  fromWeights?: string;
   divergedAt: number | null;
   hasCheckpoint: boolean;
 }
@@ -61,6 +67,11 @@ let runs: RunRecord[] = [];
 let compareIds = new Set<string>();
 /** A stored or loaded checkpoint waiting for Start. */
 let resumeFrom: { record: RunRecord; bytes: Uint8Array } | null = null;
+/** A loaded model file whose weights the next Start trains from ("Train from these weights"). */
+let initialFrom: { bytes: Uint8Array; fileName: string } | null = null;
+/** The last loaded (and evaluated) model file. */
+let loadedModel: { bytes: Uint8Array; fileName: string } | null = null;
+let activityTimer: ReturnType<typeof setTimeout> | null = null;
 let exportPending = false;
 let nextRequestId = 1;
 const pending = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
@@ -87,6 +98,8 @@ function setState(next: RunState): void {
   stopButton.disabled = !(next === 'running' || next === 'paused');
   fileInput.disabled = active || next === 'loading';
   checkpointInput.disabled = active || next === 'loading' || !samples;
+  modelInput.disabled = active || next === 'loading' || !samples;
+  byId<HTMLButtonElement>('model-train').disabled = active;
   form.setRunning(active);
   updateDownloads();
 }
@@ -172,6 +185,11 @@ function resetViews(): void {
   const stats = byId('layer-stats');
   stats.replaceChildren();
   delete stats.dataset.step;
+  if (activityTimer != null) clearTimeout(activityTimer);
+  activityTimer = null;
+  const activity = byId('layer-activity');
+  activity.replaceChildren();
+  for (const k of Object.keys(activity.dataset)) delete activity.dataset[k];
   clearError();
 }
 
@@ -187,7 +205,7 @@ function lastLearningRate(r: RunRecord): number {
 /** Shows a run's stored state in every view that a record holds (curves, read-outs). */
 function showRecord(r: RunRecord): void {
   resetViews();
-  current = { record: r, metrics: cloneMetrics(r.metrics), layerStats: [], divergedAt: r.status === 'diverged' ? r.step : null, hasCheckpoint: r.checkpointStep != null };
+  current = { record: r, metrics: cloneMetrics(r.metrics), layerStats: [], activity: [], divergedAt: r.status === 'diverged' ? r.step : null, hasCheckpoint: r.checkpointStep != null };
   byId('empty').hidden = true;
   setText('step', `${r.step} / ${r.maxSteps}`);
   const lastLoss = r.metrics.train.at(-1);
@@ -348,6 +366,43 @@ async function loadCheckpointFile(file: File): Promise<void> {
   setText('resume-text', `${file.name}: step ${info.step} of ${info.config.preset}${info.dataChecked ? ', trained on this CIFAR-10 (SHA-256 checked)' : ''}. Set Max steps, then press Continue.`);
 }
 
+/** Loads a model file into the model of the form's settings and evaluates it on the whole test set. */
+async function loadModelFile(file: File): Promise<void> {
+  byId('data-error').hidden = true;
+  byId('model-result').hidden = true;
+  let settings: RunSettings;
+  try {
+    settings = form.read();
+  } catch (err) {
+    return showDataError(`load a model: ${(err as Error).message}`);
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const box = byId('model-result');
+  setText('model-result-text', `evaluating ${file.name} …`);
+  delete box.dataset.accuracy;
+  box.hidden = false;
+  modelInput.disabled = true;
+  try {
+    const { result: r } = await request<Extract<FromWorker, { type: 'model-evaluated' }>>({ type: 'evaluate-model', requestId: nextRequestId++, bytes: bytes.slice(), fileName: file.name, settings });
+    loadedModel = { bytes, fileName: file.name };
+    setText('model-result-text', `${r.fileName}${r.step != null ? ` (step ${r.step})` : ''} in the ${r.preset} model: test accuracy ${(100 * r.testAccuracy).toFixed(2)}%, loss ${fmt(r.testLoss)} on ${r.examples.toLocaleString('en')} test images.`);
+    Object.assign(box.dataset, { accuracy: String(r.testAccuracy), preset: r.preset, file: r.fileName });
+  } catch (err) {
+    box.hidden = true;
+    loadedModel = null;
+    showDataError((err as Error).message);
+  } finally {
+    setState(state);
+  }
+}
+
+function forgetModel(): void {
+  loadedModel = null;
+  initialFrom = null;
+  byId('model-result').hidden = true;
+  setState(state);
+}
+
 function loadFile(file: File): void {
   byId('data-error').hidden = true;
   setText('data-status', `reading ${file.name} …`);
@@ -388,7 +443,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       if (!current || current.record.id !== m.runId) break;
       current.record.config = m.config;
       current.record.maxSteps = m.maxSteps;
-      setText('description', `${current.record.name} · ${m.description} · ${m.numParameters.toLocaleString('en')} parameters${m.startStep > 0 ? ` · continued from step ${m.startStep}` : ''}`);
+      setText('description', `${current.record.name} · ${m.description} · ${m.numParameters.toLocaleString('en')} parameters${m.startStep > 0 ? ` · continued from step ${m.startStep}` : ''}${current.fromWeights ? ` · from the weights of ${current.fromWeights}` : ''}`);
       setText('current-lr', String(m.learningRate));
       setText('step', `${m.startStep} / ${m.maxSteps}`);
       void saveRecord();
@@ -446,6 +501,16 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
         r.bestAccuracy = m.testAccuracy;
         r.bestStep = m.step;
       }
+      break;
+    }
+    case 'layer-activity': {
+      if (!current || current.record.id !== m.runId) break;
+      current.activity.push(m.stats);
+      // Redrawn at most every 300 ms: a fast MLP sends several observed steps a second.
+      activityTimer ??= setTimeout(() => {
+        activityTimer = null;
+        if (current) void renderLayerActivity(byId('layer-activity'), current.activity);
+      }, 300);
       break;
     }
     case 'checkpoint': {
@@ -506,6 +571,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       download(m.name, m.mime, m.bytes as Uint8Array<ArrayBuffer>);
       break;
     case 'checkpoint-info':
+    case 'model-evaluated':
     case 'gallery': {
       const p = pending.get(m.requestId);
       pending.delete(m.requestId);
@@ -558,6 +624,19 @@ async function openGallery(trueClass: number, predictedClass: number): Promise<v
 fileInput.addEventListener('change', () => {
   const file = fileInput.files?.[0];
   if (file) loadFile(file);
+});
+modelInput.addEventListener('change', () => {
+  const file = modelInput.files?.[0];
+  modelInput.value = '';
+  if (file) void loadModelFile(file);
+});
+byId('model-forget').addEventListener('click', forgetModel);
+byId('model-train').addEventListener('click', () => {
+  if (!loadedModel) return;
+  cancelResume();
+  initialFrom = loadedModel;
+  setText('model-result-text', `Start trains from the weights of ${loadedModel.fileName} (step 0, a fresh optimizer), with the settings below.`);
+  startButton.click();
 });
 checkpointInput.addEventListener('change', () => {
   const file = checkpointInput.files?.[0];
@@ -626,13 +705,23 @@ startButton.addEventListener('click', () => {
     history.replaceState(null, '', `?${writeSettings(new URLSearchParams(location.search), settings).toString()}`);
   }
   resetViews();
-  current = { record, metrics: cloneMetrics(record.metrics), layerStats: [], divergedAt: null, hasCheckpoint: resume != null };
+  current = { record, metrics: cloneMetrics(record.metrics), layerStats: [], activity: [], divergedAt: null, hasCheckpoint: resume != null };
   byId('empty').hidden = true;
   if (current.metrics.train.length) charts.update(currentSeries(), { evalChanged: true });
   setText('step', `${record.step} / ${record.maxSteps}`);
   setState('starting');
   void saveRecord();
-  send({ type: 'start', runId: record.id, settings, control: control?.buffer ?? null, ...(resume ? { resume: { bytes: resume.bytes.slice(), learningRate: resume.learningRate } } : {}) });
+  const initialModel = resume ? undefined : initialFrom;
+  initialFrom = null;
+  if (initialModel) current.fromWeights = initialModel.fileName;
+  send({
+    type: 'start',
+    runId: record.id,
+    settings,
+    control: control?.buffer ?? null,
+    ...(resume ? { resume: { bytes: resume.bytes.slice(), learningRate: resume.learningRate } } : {}),
+    ...(initialModel ? { initialModel: { bytes: initialModel.bytes.slice(), fileName: initialModel.fileName } } : {}),
+  });
   // On a phone the views sit above the form: bring the status into sight.
   if (window.matchMedia('(max-width: 900px)').matches) byId('status').scrollIntoView({ block: 'start' });
   void previousState;

@@ -1,6 +1,6 @@
 // Messages between the page and the training worker. Plain, structured-clone-safe objects; big
 // arrays travel as typed arrays (transferred where the sender no longer needs them).
-import type { ActivationName, MetricsHistory, NormName, OptimizerName, TrainConfig } from '@backprop/train';
+import type { ActivationName, MetricsHistory, NormName, OptimizerName, StepStats, TrainConfig } from '@backprop/train';
 import type { StepTiming } from './worker/measure-steps.js';
 
 /** The knobs the UI exposes: the CLI's flags (see @backprop/train's TrainConfig). */
@@ -29,9 +29,22 @@ export type ToWorker =
    * `resume`: a checkpoint's bytes (stored by the page or written by the CLI) to continue from;
    * `learningRate` then is the rate the run had last (a live change survives the resumption).
    */
-  | { type: 'start'; runId: string; settings: RunSettings; control: SharedArrayBuffer | null; resume?: { bytes: Uint8Array; learningRate: number } }
+  | {
+      type: 'start';
+      runId: string;
+      settings: RunSettings;
+      control: SharedArrayBuffer | null;
+      resume?: { bytes: Uint8Array; learningRate: number };
+      /** Train from a loaded model file's weights (step 0, a fresh optimizer) instead of the preset's initialisation. */
+      initialModel?: { bytes: Uint8Array; fileName: string };
+    }
   /** Reads a checkpoint file (checksum, data identity) and answers 'checkpoint-info'. */
   | { type: 'inspect-checkpoint'; requestId: number; bytes: Uint8Array; fileName: string }
+  /**
+   * Loads a model file (the page's download, or a CLI run folder's model.safetensors) into the model
+   * `settings` describe and evaluates it on the whole test set; answers 'model-evaluated'.
+   */
+  | { type: 'evaluate-model'; requestId: number; bytes: Uint8Array; fileName: string; settings: RunSettings }
   /** The test images of one confusion-matrix cell (true class, predicted class), with top-3 probabilities. */
   | { type: 'gallery'; requestId: number; trueClass: number; predictedClass: number; limit: number }
   /** Stop after the current step (pause, resume and stop also go through the shared control word). */
@@ -106,6 +119,17 @@ export interface CheckpointInfo {
   dataChecked: boolean;
 }
 
+/** A model file evaluated on the whole test set ('evaluate-model'). */
+export interface ModelEvaluation {
+  fileName: string;
+  preset: string;
+  /** The step the file says it is of (its metadata), when it says. */
+  step: number | null;
+  testAccuracy: number;
+  testLoss: number;
+  examples: number;
+}
+
 export interface GalleryItem {
   /** Index in the test split (file order). */
   index: number;
@@ -146,6 +170,9 @@ export type FromWorker =
   /** A checkpoint of the run (after each evaluation, when stopped): the resumable file and the model alone. */
   | { type: 'checkpoint'; runId: string; step: number; checkpoint: Uint8Array; model: Uint8Array; testAccuracy: number | null; best: boolean }
   | { type: 'checkpoint-info'; requestId: number; info: CheckpointInfo }
+  /** Per-layer gradient and activation statistics of one observed training step (the trainer's hook). */
+  | { type: 'layer-activity'; runId: string; stats: StepStats }
+  | { type: 'model-evaluated'; requestId: number; result: ModelEvaluation }
   | { type: 'gallery'; requestId: number; trueClass: number; predictedClass: number; evalStep: number; modelStep: number; total: number; items: GalleryItem[] }
   | ({ type: 'eval' } & EvalSnapshot)
   | { type: 'state'; state: RunState }

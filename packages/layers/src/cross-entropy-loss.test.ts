@@ -1,7 +1,7 @@
 import { initBackend, tf } from '@backprop/tensor';
 import { expectClose } from '@backprop/tensor/test';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CrossEntropyLoss } from './cross-entropy-loss.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { classIndices, CrossEntropyLoss } from './cross-entropy-loss.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -52,5 +52,27 @@ describe('CrossEntropyLoss', () => {
     expect(() => new CrossEntropyLoss().forward(x, [0, 3])).toThrow('CrossEntropyLoss.forward: target[1] must be a class index in [0, 3), got 3');
     expect(() => new CrossEntropyLoss().forward(x, [0])).toThrow(/target must have shape \[2\] or \[2, 3\], got \[1\]/);
     expect(() => new CrossEntropyLoss().forward(tf.zeros([2]), [0])).toThrow(/logits must have shape \[N, C\]/);
+  });
+
+  it('class indices from classIndices (the batch path) are range-checked once in JS: the loss does not read them back', () => {
+    const x = tf.tensor2d(logits);
+    const y = classIndices([0, 2], 3);
+    const read = vi.spyOn(y, 'dataSync');
+    const loss = new CrossEntropyLoss().forward(x, y);
+    expect(read).not.toHaveBeenCalled();
+    expectClose(loss, -(logSoftmax(logits[0]!)[0]! + logSoftmax(logits[1]!)[2]!) / 2, { rtol: 1e-6 });
+    expect(() => classIndices([0, 3], 3)).toThrow('classIndices: labels[1] must be a class index in [0, 3), got 3');
+    expect(() => classIndices([0, -1], 3)).toThrow('classIndices: labels[1] must be a class index in [0, 3), got -1');
+    // checked for 3 classes is not checked for 2: label 2 is out of range there
+    expect(() => new CrossEntropyLoss().forward(tf.tensor2d([[1, 2], [3, 4]]), y)).toThrow('CrossEntropyLoss.forward: target[1] must be a class index in [0, 2), got 2');
+  });
+
+  it("a user's own int32 label tensor is still read back and checked (PyTorch's error)", () => {
+    const x = tf.tensor2d(logits);
+    const ok = tf.tensor1d([0, 2], 'int32');
+    const read = vi.spyOn(ok, 'dataSync');
+    new CrossEntropyLoss().forward(x, ok);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(() => new CrossEntropyLoss().forward(x, tf.tensor1d([3, 0], 'int32'))).toThrow('CrossEntropyLoss.forward: target[0] must be a class index in [0, 3), got 3');
   });
 });

@@ -1,6 +1,6 @@
 // @backprop/layers: PyTorch-style modules on tfjs autograd, LayerNorm three ways, the reference
 // models, optimizers and safetensors state with PyTorch names and layouts.
-export { Module, type StateEntry, type TorchLayout } from './module.js';
+export { Module, type StateEntry, type TorchLayout, type ForwardHook, type RemovableHandle } from './module.js';
 export { manualSeed, defaultRng, kaimingUniformValues, type InitOptions } from './init.js';
 export { toTorchLayout, fromTorchLayout, torchShape } from './torch-layout.js';
 export { Linear, type LinearOptions } from './linear.js';
@@ -11,14 +11,14 @@ export { MaxPool2d } from './max-pool2d.js';
 export { Flatten } from './flatten.js';
 export { Sequential } from './sequential.js';
 export { PreActBlock } from './pre-act-block.js';
-export { CrossEntropyLoss, type LossOutput, type Reduction, type Target } from './cross-entropy-loss.js';
+export { CrossEntropyLoss, classIndices, type LossOutput, type Reduction, type Target } from './cross-entropy-loss.js';
 export { LayerNormAutograd } from './layer-norm-autograd.js';
 export { LayerNormManual, layerNormManual } from './layer-norm-manual.js';
 export { layerNormRows } from './layer-norm-checks.js';
 export { gradCheckAll } from './grad-check-all.js';
 export { MLP, type MLPOptions, type Activation } from './mlp.js';
 export { ConvNet, type ConvNetOptions } from './convnet.js';
-export { Optimizer, type Params, type ParamSource, type ParamGroup, type ParamGroupSpec, type OptimizerStateDict } from './optimizer.js';
+export { Optimizer, type StepOptions, type Params, type ParamSource, type ParamGroup, type ParamGroupSpec, type OptimizerStateDict } from './optimizer.js';
 export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
 export { encodeOptimizerState, decodeOptimizerState, optimizerStateTensors, optimizerStateFromTensors, optimizerStateFromLegacy, OPTIMIZER_STATE_FORMAT } from './optimizer-state.js';

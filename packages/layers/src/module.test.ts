@@ -88,4 +88,22 @@ describe('Module', () => {
     net.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('registerForwardHook sees each forward of a child inside a container (PyTorch register_forward_hook); remove() restores the plain forward', () => {
+    const net = new Net();
+    const relu = net.body.at(2);
+    const seen: Array<{ module: Module; input: number[]; output: number[] }> = [];
+    const handle = relu.registerForwardHook((module, input, output) => seen.push({ module, input: input.shape, output: output.shape }));
+    const x = tf.randomNormal([2, 5, 5, 3]);
+    const withHook = net.forward(x);
+    expect(seen).toEqual([{ module: relu, input: [2, 5, 5, 4], output: [2, 5, 5, 4] }]);
+    handle.remove();
+    handle.remove(); // twice is harmless, as in PyTorch
+    expect(Object.prototype.hasOwnProperty.call(relu, 'forward')).toBe(false);
+    const without = net.forward(x);
+    expect(seen).toHaveLength(1);
+    expect(Array.from(without.dataSync())).toEqual(Array.from(withHook.dataSync()));
+    tf.dispose([x, withHook, without]);
+    expect(() => relu.registerForwardHook(null as never)).toThrow('ReLU.registerForwardHook: hook must be a function, got null');
+  });
 });

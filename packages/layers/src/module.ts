@@ -20,6 +20,17 @@ export interface StateEntry {
   layout: TorchLayout;
 }
 
+/**
+ * Called after a module's `forward` with the module, its input and its output (PyTorch's
+ * `register_forward_hook`). Runs inside the caller's tidy scope: keep or read what it computes.
+ */
+export type ForwardHook = (module: Module, input: tf.Tensor, output: tf.Tensor) => void;
+
+/** What `registerForwardHook` returns; `remove()` detaches the hook (PyTorch's RemovableHandle). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 interface OwnEntry {
   variable: tf.Variable;
   layout: TorchLayout;
@@ -31,6 +42,7 @@ export abstract class Module {
   private readonly ownParameters = new Map<string, OwnEntry>();
   private readonly ownBuffers = new Map<string, OwnEntry>();
   private readonly children = new Map<string, Module>();
+  private readonly forwardHooks: ForwardHook[] = [];
 
   abstract forward(x: tf.Tensor): tf.Tensor;
 
@@ -65,6 +77,34 @@ export abstract class Module {
     if (this.ownParameters.has(name) || this.ownBuffers.has(name) || this.children.has(name)) {
       throw new Error(`${this.constructor.name}: '${name}' is already registered`);
     }
+  }
+
+  /**
+   * Calls `hook(module, input, output)` after every `forward` of this module (PyTorch's
+   * `register_forward_hook`). Containers call their children's `forward` directly, so the hook
+   * wraps this instance's `forward`; with no hooks left, the class's own `forward` is back and a
+   * module without hooks pays nothing.
+   */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new Error(`${this.constructor.name}.registerForwardHook: hook must be a function, got ${String(hook)}`);
+    if (this.forwardHooks.length === 0) {
+      const own = Object.getPrototypeOf(this).forward as (x: tf.Tensor) => tf.Tensor;
+      this.forward = (x: tf.Tensor): tf.Tensor => {
+        const y = own.call(this, x);
+        for (const h of [...this.forwardHooks]) h(this, x, y);
+        return y;
+      };
+    }
+    this.forwardHooks.push(hook);
+    let removed = false;
+    return {
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        this.forwardHooks.splice(this.forwardHooks.indexOf(hook), 1);
+        if (this.forwardHooks.length === 0) delete (this as { forward?: unknown }).forward;
+      },
+    };
   }
 
   /** Direct children, in registration order. */

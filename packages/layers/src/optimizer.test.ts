@@ -233,3 +233,20 @@ describe('namedGradients → clipGradNorm → applyGradients, by PyTorch names',
     lin.dispose();
   });
 });
+
+describe('Optimizer.step onGradients', () => {
+  it("hands over this step's gradients in params order before the update, and the update is the same as without it", () => {
+    const make = () => new Linear(3, 2, { seed: 1 });
+    const [a, b] = [make(), make()];
+    const x = tf.tensor2d([[1, 2, 3], [-1, 0, 2]]);
+    const [optA, optB] = [new SGD(a, { lr: 0.1 }), new SGD(b, { lr: 0.1 })];
+    const expected = namedGradients(a, () => tf.sum(tf.square(a.forward(x))) as tf.Scalar);
+    let seen: number[][] = [];
+    optA.step(() => tf.sum(tf.square(a.forward(x))) as tf.Scalar, { onGradients: (grads) => (seen = grads.map((g) => Array.from(g!.dataSync()))) }).dispose();
+    optB.step(() => tf.sum(tf.square(b.forward(x))) as tf.Scalar).dispose();
+    expect(seen).toEqual([Array.from(expected.grads.get('weight')!.dataSync()), Array.from(expected.grads.get('bias')!.dataSync())]);
+    expect(Array.from(a.weight.dataSync())).toEqual(Array.from(b.weight.dataSync()));
+    tf.dispose([x, expected.value, ...expected.grads.values()]);
+  });
+});
+

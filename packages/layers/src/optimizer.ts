@@ -46,6 +46,16 @@ export interface OptimizerStateDict {
 /** How an option is checked: returns the value or throws naming it. */
 export type OptionCheck = (value: unknown, name: string) => unknown;
 
+/** Options of `Optimizer.step`. */
+export interface StepOptions {
+  /**
+   * Sees this step's gradients before the update, in `params` order (null: the loss does not reach
+   * that parameter), e.g. to record their norms; they are disposed after the update, so read or
+   * copy, never keep. (PyTorch's `register_step_pre_hook`, where gradients sit in `p.grad`.)
+   */
+  onGradients?: (grads: ReadonlyArray<tf.Tensor | null>) => void;
+}
+
 interface Slot {
   variable: tf.Variable;
   /** PyTorch name (`layers.0.weight`) when the parameters came from a Module. */
@@ -219,11 +229,13 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
    * Returns the loss (a scalar the caller disposes). Parameters the loss does not reach are left
    * as they are, state included (PyTorch skips parameters whose `.grad` is None).
    */
-  step(loss: () => tf.Scalar): tf.Scalar {
+  step(loss: () => tf.Scalar, { onGradients }: StepOptions = {}): tf.Scalar {
     if (typeof loss !== 'function') throw new Error(`${this.op}.step: loss must be a closure returning a scalar loss, got ${String(loss)}`);
     const { value, grads } = tf.variableGrads(loss, this.params);
     try {
-      this.update(this.slots.map((s) => grads[s.variable.name] ?? null));
+      const list = this.slots.map((s) => grads[s.variable.name] ?? null);
+      onGradients?.(list);
+      this.update(list);
     } finally {
       tf.dispose(Object.values(grads));
     }

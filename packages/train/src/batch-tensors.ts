@@ -1,23 +1,21 @@
 // From a data-set Batch (plain arrays) to tensors, and counting hits; shared by the adapters.
 import type { Batch } from '@backprop/data';
+import { classIndices } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
 
 /**
- * x in the batch's shape; y one-hot float32 [N, K] (the manual modules' targets) or int32 class
- * indices [N]. The caller disposes both.
+ * x in the batch's shape; y from the batch's class indices, which are range-checked here while
+ * still a JS array: int32 [N] for the autograd models (CrossEntropyLoss then never reads them
+ * back), or one-hot float32 [N, K] where the manual modules need it (`oneHot`). The caller
+ * disposes both.
  */
-export function toTensors(batch: Batch, { oneHot }: { oneHot: boolean }): { x: tf.Tensor; y: tf.Tensor } {
+export function toTensors(batch: Batch, { oneHot, numClasses }: { oneHot: boolean; numClasses: number }): { x: tf.Tensor; y: tf.Tensor } {
+  const indices = classIndices(batch.labels, numClasses);
   const x = tf.tensor(batch.x, batch.xShape, 'float32');
-  let y: tf.Tensor;
-  if (oneHot) {
-    if (!(batch.y instanceof Float32Array) || batch.yShape.length !== 2) {
-      x.dispose();
-      throw new Error(`toTensors: one-hot targets need a data set made with oneHot: true, got y of shape [${batch.yShape.join(', ')}]`);
-    }
-    y = tf.tensor(batch.y, batch.yShape, 'float32');
-  } else {
-    y = tf.tensor1d(Int32Array.from(batch.labels), 'int32');
-  }
+  if (!oneHot) return { x, y: indices };
+  // int32 one-hot, then cast: tfjs-backend-wasm's OneHot ignores its dtype attribute.
+  const y = tf.tidy(() => tf.cast(tf.oneHot(indices, numClasses), 'float32'));
+  indices.dispose();
   return { x, y };
 }
 

@@ -39,13 +39,14 @@ export function buildModel(config: TrainConfig, { recordShape, nClasses }: DataS
         module,
         optimizer: makeOptimizer(config, module),
         layout: 'flat',
+        numClasses: nClasses,
         description: `autograd MLP ${[nInputs, ...config.hiddenUnits, nClasses].join('-')} (${config.activation}${norm}), ${optimizerText}`,
       });
     }
     case 'cnn': {
       if (h !== 32 || w !== 32) throw new Error(`buildModel: the cnn needs 32×32 images, got ${h}×${w}`);
       const module = new ConvNet(c, nClasses, { seed: config.seed });
-      return new LayersModel({ module, optimizer: makeOptimizer(config, module), layout: 'nhwc', description: `pre-activation CNN (reference settings, Part 4), ${optimizerText}` });
+      return new LayersModel({ module, optimizer: makeOptimizer(config, module), layout: 'nhwc', numClasses: nClasses, description: `pre-activation CNN (reference settings, Part 4), ${optimizerText}` });
     }
     default:
       throw new Error(`buildModel: unknown model '${String(config.model)}'`);

@@ -39,6 +39,7 @@ export type { TrainEvent, StartEvent, StepEvent, EvalEvent, CheckpointEvent, Div
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint.js';
 export { crc32, crc32Hex } from './crc32.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
+export { observesStep, type StepObserver, type StepStats, type LayerStats, type GradientStats, type ActivationStats } from './step-stats.js';
 export { lossChartSpec, accuracyChartSpec, type VegaLiteSpec, type ChartOptions } from './charts.js';
 export { summaryMarkdown, formatDuration, formatMetric, divergedStatus, type SummaryInput } from './summary.js';
 export { yieldToEventLoop } from './yield.js';

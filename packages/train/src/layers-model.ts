@@ -1,9 +1,10 @@
 // Adapter: any @backprop/layers Module (the autograd MLP, the ConvNet) with a layers optimizer and
 // CrossEntropyLoss on logits, as a TrainableModel.
 import type { Batch } from '@backprop/data';
-import { CrossEntropyLoss, loadStateDict, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
+import { CrossEntropyLoss, ELU, Flatten, loadStateDict, ReLU, Sequential, Sigmoid, Tanh, optimizerStateFromLegacy, optimizerStateFromTensors, optimizerStateTensors, stateDict, trainStep, type Module, type Optimizer } from '@backprop/layers';
 import { tf } from '@backprop/tensor';
 import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
+import { ActivationRecorder, readGradientStats, type GradientStats, type LayerStats, type SaturatingActivation } from './step-stats.js';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 
 export interface LayersModelOptions {
@@ -12,6 +13,8 @@ export interface LayersModelOptions {
   optimizer: Optimizer;
   layout: 'flat' | 'nhwc';
   description: string;
+  /** Number of classes (labels are checked against it while still in JS). */
+  numClasses: number;
 }
 
 export class LayersModel implements TrainableModel {
@@ -19,10 +22,13 @@ export class LayersModel implements TrainableModel {
   readonly optimizer: Optimizer;
   readonly layout: 'flat' | 'nhwc';
   readonly description: string;
+  readonly numClasses: number;
   private readonly criterion = new CrossEntropyLoss();
   private readonly sumCriterion = new CrossEntropyLoss({ reduction: 'sum' });
 
-  constructor({ module, optimizer, layout, description }: LayersModelOptions) {
+  constructor({ module, optimizer, layout, description, numClasses }: LayersModelOptions) {
+    if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`LayersModel: numClasses must be a positive integer, got ${String(numClasses)}`);
+    this.numClasses = numClasses;
     this.module = module;
     this.optimizer = optimizer;
     this.layout = layout;
@@ -30,7 +36,7 @@ export class LayersModel implements TrainableModel {
   }
 
   trainStep(batch: Batch): number {
-    const { x, y } = toTensors(batch, { oneHot: false });
+    const { x, y } = toTensors(batch, { oneHot: false, numClasses: this.numClasses });
     try {
       this.module.train();
       return trainStep(this.module, this.criterion, x, y, this.optimizer);
@@ -39,8 +45,35 @@ export class LayersModel implements TrainableModel {
     }
   }
 
+  /**
+   * `trainStep`'s step (the same optimizer.step on the same closure), with forward hooks on the
+   * observed modules for their outputs and the optimizer's own gradients of this step (onGradients);
+   * the hooks are removed afterwards.
+   */
+  trainStepWithStats(batch: Batch): { loss: number; stats: LayerStats } {
+    const { x, y } = toTensors(batch, { oneHot: false, numClasses: this.numClasses });
+    const recorder = new ActivationRecorder();
+    const hooks = observedModules(this.module).map(([name, m]) => m.registerForwardHook((_, __, output) => recorder.record(name, output, activationKind(m))));
+    const nameOf = new Map(this.module.namedParameters().map(([name, v]) => [v, name]));
+    const names = this.optimizer.params.map((v, i) => nameOf.get(v) ?? `param${i}`);
+    let gradients: GradientStats[] = [];
+    try {
+      this.module.train();
+      const cost = this.optimizer.step(() => this.criterion.forward(this.module.forward(x), y) as tf.Scalar, {
+        onGradients: (grads) => (gradients = readGradientStats(names, grads)),
+      });
+      const loss = cost.dataSync()[0]!;
+      cost.dispose();
+      return { loss, stats: { gradients, activations: recorder.read() } };
+    } finally {
+      for (const h of hooks) h.remove();
+      recorder.dispose();
+      tf.dispose([x, y]);
+    }
+  }
+
   evaluate(batch: Batch): EvalSums {
-    const { x, y } = toTensors(batch, { oneHot: false });
+    const { x, y } = toTensors(batch, { oneHot: false, numClasses: this.numClasses });
     this.module.eval();
     try {
       const logits = this.module.forward(x);
@@ -114,4 +147,30 @@ export class LayersModel implements TrainableModel {
     this.optimizer.dispose();
     this.module.dispose();
   }
+}
+
+/** Which activation a module is (by class, not by class name: a minified bundle renames classes). */
+function activationKind(m: Module): SaturatingActivation | null {
+  if (m instanceof ELU) return 'elu';
+  if (m instanceof Tanh) return 'tanh';
+  if (m instanceof Sigmoid) return 'sigmoid';
+  if (m instanceof ReLU) return 'relu';
+  return null;
+}
+
+/**
+ * The modules whose outputs are observed, as TensorBoard shows layers: the children of the model's
+ * top-level Sequentials (`layers.<i>` of the MLP, `features.<i>` of the CNN) and its other direct
+ * children (`classifier`). Flatten is left out: its output is its input.
+ */
+export function observedModules(root: Module): Array<[string, Module]> {
+  const out: Array<[string, Module]> = [];
+  for (const [name, child] of root.namedChildren()) {
+    if (child instanceof Sequential) {
+      for (const [i, m] of child.namedChildren()) if (!(m instanceof Flatten)) out.push([`${name}.${i}`, m]);
+    } else if (!(child instanceof Flatten)) {
+      out.push([name, child]);
+    }
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { MLP, SGD, SoftmaxCrossEntropy, trainStep, type ActivationName } from '@
 import { tf } from '@backprop/tensor';
 import type { EvalSums, TensorMap, TrainableModel } from './trainable-model.js';
 import { allFinite, checkRate, scoreHits, toTensors } from './batch-tensors.js';
+import { ActivationRecorder, readGradientStats, saturatingKind, type LayerStats } from './step-stats.js';
 
 export interface ManualMlpOptions {
   nInputs: number;
@@ -32,7 +33,7 @@ export class ManualMlpModel implements TrainableModel {
   }
 
   trainStep(batch: Batch): number {
-    const { x, y } = toTensors(batch, { oneHot: true });
+    const { x, y } = toTensors(batch, { oneHot: true, numClasses: this.options.nClasses });
     try {
       return trainStep(this.mlp, this.loss, x, y, this.sgd);
     } finally {
@@ -40,8 +41,38 @@ export class ManualMlpModel implements TrainableModel {
     }
   }
 
+  /**
+   * `trainStep`, with each layer's `forward` wrapped for the step to record its output, and the
+   * gradients the hand-derived backward wrote into the MLP's grad variables read afterwards.
+   */
+  trainStepWithStats(batch: Batch): { loss: number; stats: LayerStats } {
+    const recorder = new ActivationRecorder();
+    const restore = this.mlp.layers.map((layer, i) => {
+      const own = Object.prototype.hasOwnProperty.call(layer, 'forward') ? layer.forward : undefined;
+      const forward = layer.forward;
+      layer.forward = (x: tf.Tensor): tf.Tensor => {
+        const y = forward.call(layer, x);
+        recorder.record(`layers.${i}`, y, saturatingKind(layer.name));
+        return y;
+      };
+      return () => {
+        if (own) layer.forward = own;
+        else delete (layer as { forward?: unknown }).forward;
+      };
+    });
+    try {
+      const loss = this.trainStep(batch);
+      const params = this.mlp.parameters();
+      const gradients = readGradientStats(params.map((p) => p.name), params.map((p) => p.grad));
+      return { loss, stats: { gradients, activations: recorder.read() } };
+    } finally {
+      for (const r of restore) r();
+      recorder.dispose();
+    }
+  }
+
   evaluate(batch: Batch): EvalSums {
-    const { x, y } = toTensors(batch, { oneHot: true });
+    const { x, y } = toTensors(batch, { oneHot: true, numClasses: this.options.nClasses });
     const logits = this.mlp.logits(x);
     this.mlp.releaseCache();
     const loss = this.loss.forward(logits, y);

@@ -3,6 +3,7 @@
 // layers optimizer — so every run, Part 1 to Part 4, goes through the same loop.
 import type { Batch } from '@backprop/data';
 import type { SafetensorsTensor } from '@backprop/layers';
+import type { LayerStats } from './step-stats.js';
 
 /** Named tensors as they go into a safetensors file (PyTorch names and layouts). */
 export type TensorMap = Map<string, SafetensorsTensor>;
@@ -24,6 +25,12 @@ export interface TrainableModel {
   readonly layout: 'flat' | 'nhwc';
   /** Forward → loss → backward → update on one batch; returns the batch's mean loss. */
   trainStep(batch: Batch): number;
+  /**
+   * The same step as `trainStep` (same numbers), also measuring it: every parameter's gradient of
+   * this step and every layer's output (step-stats.ts). The trainer calls it on observed steps only,
+   * so an unobserved run never pays for it.
+   */
+  trainStepWithStats(batch: Batch): { loss: number; stats: LayerStats };
   /** Loss and hits on a batch in inference mode; changes no state (BatchNorm uses running statistics). */
   evaluate(batch: Batch): EvalSums;
   /** Class scores (logits) [N, K], row-major, in inference mode; changes no state. */

@@ -5,12 +5,15 @@
 // evaluation or checkpoint of the broken model, so the caller's last checkpoint stays the result.
 // No node: imports: it runs as is in the CLI and in a web worker. Files are the caller's business
 // (`onCheckpoint`); progress goes out as events (`onEvent`); a stop request comes in as an AbortSignal.
+// An observer (`observe`) gets per-layer gradient and activation statistics of step 1 and every
+// `every`-th step (step-stats.ts), measured on the step itself; without one no step pays for them.
 import { cloneMetrics, emptyMetrics, meanTrainLoss, type Divergence, type EvalPoint, type MetricsHistory } from './metrics.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { RunData } from './data.js';
 import { evaluate } from './evaluate.js';
 import type { TrainEvent } from './events.js';
+import { checkObserver, observesStep, type LayerStats, type StepObserver } from './step-stats.js';
 import type { TrainableModel } from './trainable-model.js';
 import { yieldToEventLoop } from './yield.js';
 
@@ -25,6 +28,8 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Called (and awaited) with every checkpoint: after each evaluation and when stopped. */
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** Per-layer statistics of step 1 and every `observe.every`-th step (gradients, activations). */
+  observe?: StepObserver;
 }
 
 export interface TrainResult {
@@ -42,7 +47,8 @@ export interface TrainResult {
 /** Fields that may change between a checkpoint and its resumption (they do not alter the math so far). */
 const RESUMABLE_CHANGES: ReadonlySet<keyof TrainConfig> = new Set(['maxSteps', 'evalFreq', 'evalBatchSize', 'evalAtStart', 'preset']);
 
-export async function train({ config, model, data, resume, signal, onEvent, onCheckpoint }: TrainOptions): Promise<TrainResult> {
+export async function train({ config, model, data, resume, signal, onEvent, onCheckpoint, observe }: TrainOptions): Promise<TrainResult> {
+  checkObserver(observe);
   const emit = (e: TrainEvent) => onEvent?.(e);
   const now = () => performance.now();
   const { maxSteps, batchSize, evalFreq, evalBatchSize } = config;
@@ -91,9 +97,13 @@ export async function train({ config, model, data, resume, signal, onEvent, onCh
   while (step < maxSteps && !signal?.aborted) {
     const t = now();
     const batch = data.train.nextBatch(batchSize); // batch
-    const loss = model.trainStep(batch); // forward → loss → backward → update
+    let loss: number;
+    let stats: LayerStats | undefined;
+    if (observesStep(observe, step + 1)) ({ loss, stats } = model.trainStepWithStats(batch)); // the same step, measured
+    else loss = model.trainStep(batch); // forward → loss → backward → update
     step++;
     metrics.train.push({ step, loss });
+    if (stats) observe?.onStats({ step, ...stats });
     if (!Number.isFinite(loss) || !model.parametersFinite()) {
       metrics.diverged = { step, cause: Number.isFinite(loss) ? 'parameters' : 'loss', loss };
       break;

@@ -1,5 +1,23 @@
+import { initBackend } from '@backprop/tensor';
+import { buildModel, presetConfig } from '@backprop/train';
 import { describe, expect, it } from 'vitest';
-import { softmaxTopK } from './model-access.js';
+import { weightTiles } from '../ui/images.js';
+import { firstLayerWeights, softmaxTopK } from './model-access.js';
+
+describe('firstLayerWeights', () => {
+  it("gives the CNN's first convolution as 64 filters 3×3×3 in PyTorch's layout (what the filters view draws)", async () => {
+    await initBackend();
+    const model = buildModel(presetConfig('cnn'), { recordShape: [3, 32, 32], nClasses: 10 });
+    try {
+      const w = firstLayerWeights(model)!;
+      expect({ name: w.name, kind: w.kind, shape: w.shape }).toEqual({ name: 'features.0.weight', kind: 'conv', shape: [64, 3, 3, 3] });
+      expect(w.data).toHaveLength(64 * 27);
+      expect(weightTiles(w.kind, w.shape, [3, 32, 32])).toEqual({ count: 64, c: 3, h: 3, w: 3 });
+    } finally {
+      model.dispose();
+    }
+  });
+});
 
 describe('softmaxTopK', () => {
   it('gives the most probable classes first with their softmax probabilities', () => {

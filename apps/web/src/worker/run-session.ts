@@ -3,7 +3,9 @@
 // pause / stop through the shared RunControl (between steps, and between the chunks of an
 // evaluation: see eval-watch.ts), learning-rate changes between steps, a checkpoint after every
 // evaluation for the page's run store, and the live views' data (sample predictions with top-3
-// probabilities, confusion matrix, first-layer weights, per-tensor statistics) at every evaluation.
+// probabilities, confusion matrix, first-layer weights, per-tensor statistics) at every evaluation,
+// and per-layer gradient and activation statistics of the steps themselves (the trainer's observation
+// hook, about STATS_POINTS times a run).
 // Divergence is the trainer's verdict (its 'diverged' event and reason), passed on as such.
 import { DataSet, type LabelledData } from '@backprop/data';
 import { encodeSafetensors } from '@backprop/layers';
@@ -15,11 +17,11 @@ import {
   encodeCheckpoint,
   makeRunData,
   metricsToCsv,
-  presetConfig,
   train,
   type Checkpoint,
   type MetricsHistory,
   type RunData,
+  type StepStats,
   type TrainConfig,
   type TrainEvent,
   type TrainableModel,
@@ -28,14 +30,16 @@ import { PAUSE, RunControl, STOP } from '../control.js';
 import type { DoneReason, EvalSnapshot, FromWorker, GalleryItem, LayerStat, RunSettings, SampleImages } from '../protocol.js';
 import { EvalWatch, EvaluationStopped } from './eval-watch.js';
 import { firstLayerWeights, softmaxTopK } from './model-access.js';
+import { modelFromFile, readModelFile } from './model-file.js';
+import { sessionConfig } from './session-config.js';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 /** Messages about steps and evaluation progress go out at most this often (the page redraws on each). */
 const STEP_MESSAGE_MS = 100;
 
-/** Test images per evaluation chunk for the CNN in the page (the preset's 200 take seconds each). */
-const EVAL_CHUNK_CNN = 50;
+/** About this many observed steps per run (step 1, then every maxSteps / STATS_POINTS-th). */
+const STATS_POINTS = 100;
 
 export interface SessionOptions {
   runId: string;
@@ -50,6 +54,8 @@ export interface SessionOptions {
   resumeLearningRate?: number;
   /** SHA-256 of the data, recorded in each checkpoint (the CLI's --resume checks it). */
   dataSha256?: string;
+  /** Start from these weights (a model file, see model-file.ts) instead of the preset's initialisation; a fresh optimizer. */
+  initialModel?: { bytes: Uint8Array; fileName: string };
 }
 
 export class RunSession {
@@ -93,16 +99,11 @@ export class RunSession {
     this.post = o.post;
     this.resume = o.resume;
     this.dataSha256 = o.dataSha256;
-    const { preset, ...overrides } = o.settings;
-    const config = o.resume
-      ? { ...o.resume.config, maxSteps: overrides.maxSteps, evalFreq: overrides.evalFreq, evalAtStart: false }
-      : presetConfig(preset, overrides);
-    // Pause and Stop act between evaluation chunks: small CNN chunks keep them prompt (a chunk of 200
-    // takes seconds here). The chunk size changes nothing but rounding (evaluate sums over chunks).
-    this.config = { ...config, evalBatchSize: Math.min(config.evalBatchSize, config.model === 'cnn' ? EVAL_CHUNK_CNN : config.evalBatchSize) };
+    this.config = sessionConfig(o.settings, o.resume);
     this.learningRate = this.config.learningRate;
     this.runData = makeRunData(o.data, this.config);
-    this.model = buildModel(this.config, { recordShape: this.runData.recordShape, nClasses: this.runData.classNames.length });
+    const shape = { recordShape: this.runData.recordShape, nClasses: this.runData.classNames.length };
+    this.model = o.initialModel ? modelFromFile(this.config, shape, readModelFile(o.initialModel.bytes, o.initialModel.fileName), o.initialModel.fileName) : buildModel(this.config, shape);
     const test = this.runData.test;
     this.samples = new DataSet(
       { images: o.samples.images, labels: o.samples.labels, length: o.samples.count, shape: o.samples.shape },
@@ -137,6 +138,7 @@ export class RunSession {
         signal: this.abort.signal,
         onEvent: (e) => this.onEvent(e),
         onCheckpoint: (c) => this.onCheckpoint(c),
+        observe: { every: Math.max(1, Math.round(this.config.maxSteps / STATS_POINTS)), onStats: (stats) => this.onStats(stats) },
       });
       this.metrics = result.metrics;
       reason = result.reason;
@@ -283,6 +285,11 @@ export class RunSession {
       [checkpoint.buffer, model.buffer],
     );
     this.lastStepAt = null; // the next interval would include the checkpoint's encoding
+  }
+
+  /** One observed step's per-layer statistics, straight to the page (about STATS_POINTS a run). */
+  private onStats(stats: StepStats): void {
+    this.post({ type: 'layer-activity', runId: this.runId, stats });
   }
 
   private onEvent(e: TrainEvent): void {

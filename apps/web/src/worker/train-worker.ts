@@ -8,6 +8,7 @@ import type { FromWorker, SampleImages, ToWorker } from '../protocol.js';
 import { loadData, pickSamples } from './data-loader.js';
 import { dataSha256 } from './data-id.js';
 import { measureSteps } from './measure-steps.js';
+import { evaluateModelFile } from './model-file.js';
 import { RunSession } from './run-session.js';
 import { wasmPaths } from './wasm-paths.js';
 
@@ -112,6 +113,7 @@ async function handle(msg: ToWorker): Promise<void> {
           resume,
           resumeLearningRate: msg.resume?.learningRate,
           dataSha256: await currentDataId(),
+          ...(msg.initialModel ? { initialModel: msg.initialModel } : {}),
         });
       } catch (err) {
         post({ type: 'state', state: 'ready' });
@@ -151,6 +153,13 @@ async function handle(msg: ToWorker): Promise<void> {
         requestId: msg.requestId,
         info: { fileName: msg.fileName, step: checkpoint.step, config: checkpoint.config, metrics: checkpoint.metrics, elapsedMs: checkpoint.elapsedMs, dataChecked },
       });
+      return;
+    }
+    case 'evaluate-model': {
+      if (!data) throw new Error('evaluate-model: load CIFAR-10 first');
+      if (session) throw new Error('evaluate-model: stop the running training first');
+      await ready;
+      post({ type: 'model-evaluated', requestId: msg.requestId, result: evaluateModelFile(msg.bytes, msg.fileName, msg.settings, data) });
       return;
     }
     case 'gallery': {

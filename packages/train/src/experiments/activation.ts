@@ -1,16 +1,14 @@
 // Experiment `activation` (Part 2 of docs/reference-settings.md): ELU vs Tanh in a deeper MLP. The report argues that Tanh's
 // derivative (≤ 1, and ≈ 0 when saturated) makes gradients vanish on the way back, so the first
 // layers learn slower. Measured here: the L2 norm of every Linear layer's weight gradient over the
-// steps, and the test accuracy, for each activation, same seed, same batches.
-import { createDataSets, type LabelledData } from '@backprop/data';
-import { CrossEntropyLoss, MLP, namedGradients, SGD } from '@backprop/layers';
-import { tf } from '@backprop/tensor';
-import { toTensors } from '../batch-tensors.js';
-import type { ActivationName } from '../config.js';
-import { evaluate } from '../evaluate.js';
-import { LayersModel } from '../layers-model.js';
+// steps, and the test accuracy, for each activation, same seed, same batches. Each activation is
+// one ordinary run of the trainer (`train`); the gradient norms come from its observation hook.
+import type { LabelledData } from '@backprop/data';
+import { buildModel } from '../build-model.js';
+import { DEFAULT_CONFIG, type ActivationName, type TrainConfig } from '../config.js';
+import { makeRunData } from '../data.js';
 import type { VegaLiteSpec } from '../charts.js';
-import { yieldToEventLoop } from '../yield.js';
+import { train } from '../trainer.js';
 
 export interface ActivationExperimentOptions {
   activations?: ActivationName[];
@@ -65,42 +63,49 @@ export async function activationExperiment(data: LabelledData, options: Activati
   };
   const gradNorms: GradNormPoint[] = [];
   const accuracy: ActivationAccuracyPoint[] = [];
-  const [c, h, w] = data.train.shape;
   let completed = true;
   for (const activation of o.activations) {
-    // Fresh data sets per activation: both see the same batches in the same order.
-    const sets = createDataSets(data, { normalization: 'mean-image', layout: 'flat', oneHot: false, seed: o.seed });
-    const module = new MLP(c * h * w, o.hiddenUnits, data.classNames.length, { activation, seed: o.seed });
-    const optimizer = new SGD(module, { lr: o.learningRate });
-    const model = new LayersModel({ module, optimizer, layout: 'flat', description: `MLP (${activation})` });
-    const criterion = new CrossEntropyLoss();
-    const weights = module.namedParameters().filter(([name, v]) => name.endsWith('.weight') && v.rank === 2).map(([name]) => name);
-    const recordEval = (step: number) => {
-      const r = evaluate(model, sets.test, o.evalBatchSize);
-      accuracy.push({ activation, step, testAccuracy: r.accuracy });
-      options.onProgress?.(`${activation}: step ${step}/${o.maxSteps}, test accuracy ${r.accuracy.toFixed(4)}`);
+    // Fresh data sets per activation (makeRunData): both see the same batches in the same order.
+    const config: TrainConfig = {
+      ...DEFAULT_CONFIG,
+      preset: 'activation-experiment',
+      model: 'mlp',
+      hiddenUnits: o.hiddenUnits,
+      activation,
+      norm: 'none',
+      optimizer: 'sgd',
+      learningRate: o.learningRate,
+      maxSteps: o.maxSteps,
+      batchSize: o.batchSize,
+      evalFreq: o.evalFreq,
+      evalAtStart: true,
+      evalBatchSize: o.evalBatchSize,
+      seed: o.seed,
+      normalization: 'mean-image',
     };
+    const runData = makeRunData(data, config);
+    const model = buildModel(config, { recordShape: runData.recordShape, nClasses: data.classNames.length });
     try {
-      recordEval(0);
-      for (let step = 1; step <= o.maxSteps; step++) {
-        if (options.signal?.aborted) {
-          completed = false;
-          break;
-        }
-        const { x, y } = toTensors(sets.train.nextBatch(o.batchSize), { oneHot: false });
-        module.train();
-        const { value, grads } = namedGradients(module, () => criterion.forward(module.forward(x), y) as tf.Scalar);
-        if (step === 1 || step % o.gradFreq === 0) {
-          const norms = tf.tidy(() => tf.stack(weights.map((name) => tf.norm(grads.get(name)!))));
-          const values = norms.dataSync();
-          norms.dispose();
-          weights.forEach((_, i) => gradNorms.push({ activation, step, layer: i + 1, norm: values[i]! }));
-        }
-        optimizer.applyGradients(grads); // by PyTorch name
-        tf.dispose([x, y, value, ...grads.values()]);
-        if (step % o.evalFreq === 0 || step === o.maxSteps) recordEval(step);
-        await yieldToEventLoop();
-      }
+      const result = await train({
+        config,
+        model,
+        data: runData,
+        signal: options.signal,
+        onEvent: (e) => {
+          if (e.type !== 'eval') return;
+          accuracy.push({ activation, step: e.step, testAccuracy: e.testAccuracy });
+          options.onProgress?.(`${activation}: step ${e.step}/${o.maxSteps}, test accuracy ${e.testAccuracy.toFixed(4)}`);
+        },
+        observe: {
+          every: o.gradFreq,
+          onStats: ({ step, gradients }) => {
+            // The Linear weights ([out, in], rank 2) in order: layer 1 is next to the input.
+            const weights = gradients.filter((g) => g.name.endsWith('.weight'));
+            weights.forEach((g, i) => gradNorms.push({ activation, step, layer: i + 1, norm: g.l2 }));
+          },
+        },
+      });
+      if (result.reason === 'stopped') completed = false;
     } finally {
       model.dispose();
     }

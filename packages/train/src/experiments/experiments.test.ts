@@ -1,4 +1,5 @@
 import { initBackend, tf } from '@backprop/tensor';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticData } from '../test-support/synthetic.js';
 import { activationExperiment, activationTable } from './activation.js';
@@ -20,6 +21,11 @@ describe('experiments', () => {
     expect(new Set(r.gradNorms.map((p) => p.layer))).toEqual(new Set([1, 2, 3, 4]));
     expect(r.gradNorms.every((p) => Number.isFinite(p.norm) && p.norm > 0)).toBe(true);
     expect(r.accuracy.map((p) => `${p.activation}@${p.step}`)).toEqual(['elu@0', 'elu@10', 'elu@20', 'tanh@0', 'tanh@10', 'tanh@20']);
+    // The same numbers as the experiment's own training loop gave before it ran on the trainer
+    // (fixtures/activation-golden.json, recorded from that loop at this seed): same init, batches, steps.
+    const golden = JSON.parse(readFileSync(new URL('./fixtures/activation-golden.json', import.meta.url), 'utf8'));
+    expect(r.gradNorms).toEqual(golden.gradNorms);
+    expect(r.accuracy).toEqual(golden.accuracy);
     const rows = activationTable(r);
     expect(rows).toHaveLength(8);
     expect(rows[0]).toMatchObject({ activation: 'elu', layer: 1 });
