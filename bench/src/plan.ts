@@ -44,8 +44,8 @@ const TORCH_THREADS = 2; // the cores of this machine; set from os.cpus() in mai
  * Backprop on every core as well (Node WASM threads, @backprop/tensor's wasm-node-threads.ts), for
  * the conv workloads where threads pay; compared with PyTorch on the same number of threads.
  */
-const bpThreads = (threads: number, label: string, task: string, size: number, scale: number): CellSpec[] =>
-  threads > 1 ? [{ id: `bp-${threads}t`, label, ...node('backprop', task, size), threads, scale, warmup: 1 }] : [];
+const bpThreads = (threads: number, label: string, task: string, size: number, scale: number, warmup = 1): CellSpec[] =>
+  threads > 1 ? [{ id: `bp-${threads}t`, label, ...node('backprop', task, size), threads, scale, warmup }] : [];
 const withThreads = (threads: number) => (threads > 1 ? ['bp', `bp-${threads}t`] : ['bp']);
 const scaled = (size: number, full: number) => (size === full ? '' : ` — batch ${size}, ×${full / size}`);
 
@@ -109,14 +109,17 @@ function cnnStep(quick: boolean, threads: number): WorkloadSpec {
     id: 'cnn-step',
     title: `2 · ConvNet training step, batch 32, Adam${quick ? ` (quick: batch ${b}, ×${s})` : ''}`,
     rounds: quick ? 2 : 5,
+    // Three warm-up steps for every cell: Backprop's step reaches its steady speed at the third
+    // (first steps on AMD EPYC: 3.0, 1.3, 0.95, 0.95 … s — first allocations of the WASM heap, V8's
+    // tier-up), and a training run is thousands of steps.
     cells: [
-      { id: 'bp', label: `Backprop layers ConvNet (WASM SIMD, 1 thread)${scaled(b, 32)}`, ...node('backprop', 'cnn-step', b), scale: s, warmup: 1 },
-      ...bpThreads(threads, `Backprop layers ConvNet (WASM SIMD, ${threads} threads)${scaled(b, 32)}`, 'cnn-step', b, s),
-      { id: 'torch', label: `PyTorch CPU (${threads} threads)${scaled(b, 32)}`, ...py('torch', 'cnn-step', b, threads), scale: s, warmup: 1, ref: withThreads(threads) },
+      { id: 'bp', label: `Backprop layers ConvNet (WASM SIMD, 1 thread)${scaled(b, 32)}`, ...node('backprop', 'cnn-step', b), scale: s, warmup: 3 },
+      ...bpThreads(threads, `Backprop layers ConvNet (WASM SIMD, ${threads} threads)${scaled(b, 32)}`, 'cnn-step', b, s, 3),
+      { id: 'torch', label: `PyTorch CPU (${threads} threads)${scaled(b, 32)}`, ...py('torch', 'cnn-step', b, threads), scale: s, warmup: 3, ref: withThreads(threads) },
       ...(quick
         ? []
         : [
-            { id: 'torch-1t', label: 'PyTorch CPU (1 thread), 3 reps', ...py('torch', 'cnn-step', b, 1), scale: s, warmup: 1, rounds: 3, ref: ['bp'] },
+            { id: 'torch-1t', label: 'PyTorch CPU (1 thread), 3 reps', ...py('torch', 'cnn-step', b, 1), scale: s, warmup: 3, rounds: 3, ref: ['bp'] },
             // It fails at the first conv backward, so a batch of 2 shows the same error sooner.
             { id: 'stock', label: 'stock tfjs-backend-wasm, same code', ...node('stock-wasm', 'cnn-step', 2), scale: 16, warmup: 0, rounds: 1, ref: ['bp'] },
             // Batch 2 is the least BatchNorm allows (the last BN sees 1×1 maps); one step takes minutes.
