@@ -92,9 +92,11 @@ async function measure(w: Workload, backend: Backend): Promise<number | null> {
   if (tf.getKernel(w.kernel, tf.getBackend()) == null) return null;
   const scale = backend === 'cpu' ? w.cpuScale : 1;
   const { inputs, attrs } = w.make(scale);
+  // WASM and tfjs-cpu kernels run synchronously: the kernel is done when runKernel returns. No
+  // dataSync: copying the output into a fresh JS array timed this VM's first touch of new pages,
+  // not the kernel (the MLP's dW GEMM read 17 GFLOP/s with the copy, 46 without; AMD EPYC).
   const run = () => {
     const out = tf.engine().runKernel(w.kernel, inputs, attrs as never) as tf.Tensor;
-    out.dataSync();
     out.dispose();
   };
   const t = time(run, backend === 'cpu' ? { warmup: 1, reps: 3, maxMs: 8000 } : { warmup: 2, reps: 5 });
