@@ -4,9 +4,9 @@
 // One source of truth per run: `current` holds the run the views show (its record, curves,
 // learning-rate changes, statistics). Starting or continuing a run replaces it and clears every
 // view first, so nothing of an earlier run is ever shown as the new one's.
-import { cloneMetrics, type MetricsHistory, type StepStats, type TrainConfig } from '@backprop/train';
+import { cloneMetrics, type MetricsHistory, type StepStats } from '@backprop/train';
 import { PAUSE, RUN, RunControl, STOP } from './control.js';
-import type { CheckpointInfo, FromWorker, RunSettings, RunState, SampleImages, ToWorker } from './protocol.js';
+import { runSettingsOf, type CheckpointInfo, type FromWorker, type RunSettings, type RunState, type SampleImages, type ToWorker } from './protocol.js';
 import { newRunId, RunStore, type RunFileKind, type RunRecord } from './store/run-store.js';
 import { Charts, LiveChart } from './ui/charts.js';
 import { renderConfusion } from './ui/confusion-matrix.js';
@@ -306,22 +306,6 @@ function cancelResume(): void {
   setState(state);
 }
 
-function settingsFromConfig(c: TrainConfig): RunSettings {
-  return {
-    preset: c.preset,
-    hiddenUnits: c.hiddenUnits,
-    activation: c.activation,
-    norm: c.norm,
-    optimizer: c.optimizer,
-    learningRate: c.learningRate,
-    maxSteps: c.maxSteps,
-    batchSize: c.batchSize,
-    evalFreq: c.evalFreq,
-    evalAtStart: c.evalAtStart,
-    seed: c.seed,
-  };
-}
-
 function bestOf(m: MetricsHistory): { accuracy: number | null; step: number | null } {
   let best: { accuracy: number | null; step: number | null } = { accuracy: null, step: null };
   for (const e of m.eval) if (best.accuracy == null || e.testAccuracy > best.accuracy) best = { accuracy: e.testAccuracy, step: e.step };
@@ -347,7 +331,7 @@ async function loadCheckpointFile(file: File): Promise<void> {
     updatedAt: Date.now(),
     origin: 'file',
     fileName: file.name,
-    settings: settingsFromConfig(info.config),
+    settings: runSettingsOf(info.config),
     config: info.config,
     status: 'stopped',
     step: info.step,

@@ -1,22 +1,32 @@
 // Messages between the page and the training worker. Plain, structured-clone-safe objects; big
 // arrays travel as typed arrays (transferred where the sender no longer needs them).
-import type { ActivationName, MetricsHistory, NormName, OptimizerName, StepStats, TrainConfig } from '@backprop/train';
+import type { MetricsHistory, StepStats, TrainConfig } from '@backprop/train';
 import type { StepTiming } from './worker/measure-steps.js';
 
-/** The knobs the UI exposes: the CLI's flags (see @backprop/train's TrainConfig). */
-export interface RunSettings {
-  preset: string;
-  hiddenUnits: number[];
-  activation: ActivationName;
-  norm: NormName;
-  optimizer: OptimizerName;
-  learningRate: number;
-  maxSteps: number;
-  batchSize: number;
-  evalFreq: number;
-  /** Evaluate the untrained model at step 0 (a whole CNN test pass takes minutes; see TrainConfig). */
-  evalAtStart: boolean;
-  seed: number;
+/**
+ * The knobs the UI exposes, by name: a subset of @backprop/train's TrainConfig (the CLI's flags), so a
+ * config field's type and meaning live in one place. A new knob for the page is one name here (and its
+ * form input and URL key, which the type checker then asks for).
+ */
+export const RUN_SETTING_FIELDS = [
+  'preset',
+  'hiddenUnits',
+  'activation',
+  'norm',
+  'optimizer',
+  'learningRate',
+  'maxSteps',
+  'batchSize',
+  'evalFreq',
+  'evalAtStart',
+  'seed',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+export type RunSettings = Pick<TrainConfig, (typeof RUN_SETTING_FIELDS)[number]>;
+
+/** The page's settings of a full config (a stored checkpoint's, or a preset's). */
+export function runSettingsOf(config: TrainConfig): RunSettings {
+  return Object.fromEntries(RUN_SETTING_FIELDS.map((field) => [field, structuredClone(config[field])])) as RunSettings;
 }
 
 export type DataSource = { kind: 'file'; file: Blob } | { kind: 'url'; url: string };

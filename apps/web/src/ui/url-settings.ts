@@ -1,6 +1,6 @@
 // Settings in the address bar, so a configuration can be shared: `?preset=mlp&lr=0.01&steps=500`.
 // Only what differs from the preset is written; unknown or malformed values are reported, not guessed.
-import { presetConfig } from '@backprop/train';
+import { ACTIVATION_NAMES, NORM_NAMES, OPTIMIZER_NAMES, presetConfig } from '@backprop/train';
 import type { RunSettings } from '../protocol.js';
 
 const KEYS = {
@@ -57,9 +57,9 @@ export function readSettings(params: URLSearchParams): { values: Partial<RunSett
     if ((allowed as readonly string[]).includes(raw)) set(raw as T);
     else problems.push(`${key}=${raw} (expected ${allowed.join(', ')})`);
   };
-  choice(KEYS.activation, ['elu', 'tanh', 'relu'] as const, (v) => (values.activation = v));
-  choice(KEYS.norm, ['none', 'batch', 'layer'] as const, (v) => (values.norm = v));
-  choice(KEYS.optimizer, ['sgd', 'adam'] as const, (v) => (values.optimizer = v));
+  choice(KEYS.activation, ACTIVATION_NAMES, (v) => (values.activation = v));
+  choice(KEYS.norm, NORM_NAMES, (v) => (values.norm = v));
+  choice(KEYS.optimizer, OPTIMIZER_NAMES, (v) => (values.optimizer = v));
   choice(KEYS.evalAtStart, ['0', '1'] as const, (v) => (values.evalAtStart = v === '1'));
   return { values, problems };
 }
