@@ -1,26 +1,17 @@
 // Messages between the page and the training worker. Plain, structured-clone-safe objects; big
 // arrays travel as typed arrays (transferred where the sender no longer needs them).
-import type { MetricsHistory, StepStats, TrainConfig } from '@backprop/train';
+import { SWEEP_KEYS, type MetricsHistory, type StepStats, type SweepKey, type TrainConfig } from '@backprop/train';
 import type { StepTiming } from './worker/measure-steps.js';
 
+/** The page picks its own evaluation chunk (worker/session-config.ts); every other tunable option is a knob. */
+type PageKey = Exclude<SweepKey, 'evalBatchSize'>;
+
 /**
- * The knobs the UI exposes, by name: a subset of @backprop/train's TrainConfig (the CLI's flags), so a
- * config field's type and meaning live in one place. A new knob for the page is one name here (and its
- * form input and URL key, which the type checker then asks for).
+ * The knobs the UI exposes, by name: the preset and the training options a sweep may set (the CLI's
+ * flags, @backprop/train's SWEEP_KEYS), so each field's type and meaning live in TrainConfig alone.
+ * A new option there reaches this type, and the type checker then asks for its form input and URL key.
  */
-export const RUN_SETTING_FIELDS = [
-  'preset',
-  'hiddenUnits',
-  'activation',
-  'norm',
-  'optimizer',
-  'learningRate',
-  'maxSteps',
-  'batchSize',
-  'evalFreq',
-  'evalAtStart',
-  'seed',
-] as const satisfies readonly (keyof TrainConfig)[];
+export const RUN_SETTING_FIELDS: readonly ('preset' | PageKey)[] = ['preset', ...SWEEP_KEYS.filter((k): k is PageKey => k !== 'evalBatchSize')];
 
 export type RunSettings = Pick<TrainConfig, (typeof RUN_SETTING_FIELDS)[number]>;
 
