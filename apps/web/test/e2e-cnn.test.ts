@@ -3,40 +3,25 @@
 // for a conv net (64 first-layer 3×3 filters, curves, predictions). Opt-in (BACKPROP_SLOW_TESTS=1):
 // one whole-test evaluation of the CNN takes minutes on this machine's two cores.
 //   BACKPROP_SLOW_TESTS=1 npx vitest run test/e2e-cnn.test.ts
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningServer } from '../server/serve.mjs';
-import { launchChromium, type Browser } from './browser.js';
-import { ensureBuilt } from './ensure-built.js';
-import { testArchive } from './test-archive.js';
+import { OUT_DIR as outDir, dataset, openApp, type App } from './browser.js';
 
-const appDir = path.resolve(import.meta.dirname, '..');
-const outDir = path.join(appDir, 'test-output');
 const STEPS = Number(process.env.CNN_UI_STEPS ?? 20);
 const slow = process.env.BACKPROP_SLOW_TESTS === '1';
 
-let server: RunningServer;
-let browser: Browser;
-
-/** Looked up in beforeAll: the suite is skipped unless BACKPROP_SLOW_TESTS is set. */
-let archive = '';
+/** Opened in beforeAll: the suite is skipped unless BACKPROP_SLOW_TESTS is set. */
+let app: App | undefined;
 
 describe.skipIf(!slow)('the CNN in the web app', () => {
   beforeAll(async () => {
-    archive = testArchive('e2e-cnn');
-    mkdirSync(outDir, { recursive: true });
-    server = await serve({ root: await ensureBuilt(), dataPath: archive, port: 0 });
-    browser = await launchChromium();
+    app = await openApp('e2e-cnn');
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => app?.close());
 
   it(`trains cnn for ${STEPS} steps through the UI and evaluates the whole test set`, async () => {
-    const page = await browser.context.newPage();
+    const { page, server } = app!;
     const started = Date.now();
     await page.goto(`${server.url}&preset=cnn`);
     await page.waitForSelector('#data-status[data-ready="true"]', { timeout: 120_000 });
@@ -47,7 +32,7 @@ describe.skipIf(!slow)('the CNN in the web app', () => {
     await page.fill('#eval-freq', String(STEPS));
     await page.click('#start');
     await page.waitForSelector('#done[data-reason="completed"]', { timeout: 1_500_000 });
-    const read = (selector: string, key: string) => page.$eval(selector, (el, k) => (el as HTMLElement).dataset[k] ?? null, key);
+    const read = (selector: string, key: string) => dataset(page, selector, key);
     const accuracy = Number(await read('#test-accuracy', 'value'));
     const threads = await read('#backend', 'threads');
     console.log(`e2e-cnn: ${STEPS} steps + 1 evaluation in ${((Date.now() - started) / 1000).toFixed(0)} s → test accuracy ${accuracy}, ${await read('#steps-per-second', 'value')} steps/s, ${threads} threads`);

@@ -3,27 +3,15 @@
 // CNN, one series per layer with finite values; a downloaded model.safetensors (and a CLI run
 // folder's) loaded back and evaluated to the accuracy shown before, trained on from its weights,
 // and refused with the tensor and both shapes when it does not fit. Screenshots in test-output/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningServer } from '../server/serve.mjs';
-import { launchChromium, type Browser } from './browser.js';
-import { ensureBuilt } from './ensure-built.js';
-import { testArchive } from './test-archive.js';
+import type { RunningServer } from '../server/serve.mjs';
+import { OUT_DIR as outDir, dataset, openApp, text, trainWithCli, type App } from './browser.js';
 
-const run = promisify(execFile);
-const appDir = path.resolve(import.meta.dirname, '..');
-const repoRoot = path.resolve(appDir, '../..');
-const cli = path.join(repoRoot, 'apps/cli/dist/cli.js');
-const archive = testArchive('e2e-inside');
-const outDir = path.join(appDir, 'test-output');
-
+let app: App | undefined;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
 let tmp: string;
 /** A CLI run folder of a 30-step mlp-manual run: model.safetensors and metrics.json. */
@@ -31,30 +19,14 @@ let cliRun: string;
 /** The page's model download after its mlp-manual run, and the accuracy the page showed for it. */
 let downloaded = '';
 let shownAccuracy = Number.NaN;
-const log: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`e2e-inside: the CLI must be built (${cli}); run pnpm build`);
-  mkdirSync(outDir, { recursive: true });
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'backprop-e2e-inside-'));
-  cliRun = path.join(tmp, 'cli-run');
-  await run(process.execPath, [cli, 'train', 'mlp-manual', '--max-steps', '30', '--eval-freq', '30', '--data', archive, '--out', cliRun, '--threads', '1']);
-  server = await serve({ root: await ensureBuilt(), dataPath: archive, port: 0 });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  app = await openApp('e2e-inside');
+  ({ server, page, tmp } = app);
+  cliRun = await trainWithCli(app, 30);
 }, 240_000);
 
-afterAll(async () => {
-  if (log.length) console.log(log.slice(-20).join('\n'));
-  await browser?.close();
-  await server?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const dataset = (p: Page, selector: string, key: string) => p.$eval(selector, (el, k) => (el as HTMLElement).dataset[k] ?? null, key);
-const text = (p: Page, selector: string) => p.$eval(selector, (el) => el.textContent ?? '');
+afterAll(() => app?.close());
 
 /** Per chart of the activity view: its series (layers) and the number of lines drawn. */
 async function activityCharts(p: Page): Promise<Record<string, { series: string[]; lines: number }>> {

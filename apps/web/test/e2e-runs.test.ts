@@ -5,57 +5,31 @@
 // log scale, and a phone layout with nothing scrolling sideways. Each numbered defect of the issue
 // has its test here ("defect N"); each fails on the code before the fix (see the README).
 // Screenshots of every view go to test-output/.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningServer } from '../server/serve.mjs';
-import { launchChromium, type Browser } from './browser.js';
-import { ensureBuilt } from './ensure-built.js';
-import { testArchive } from './test-archive.js';
+import type { RunningServer } from '../server/serve.mjs';
+import { OUT_DIR as outDir, dataset, openApp, runCli, text, trainWithCli, type App, type Browser } from './browser.js';
 
-const run = promisify(execFile);
-const appDir = path.resolve(import.meta.dirname, '..');
-const repoRoot = path.resolve(appDir, '../..');
-const cli = path.join(repoRoot, 'apps/cli/dist/cli.js');
-const archive = testArchive('e2e-runs');
-const outDir = path.join(appDir, 'test-output');
-
+let app: App | undefined;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let tmp: string;
+let archive: string;
 /** checkpoint.safetensors of a 30-step mlp-manual run written by `backprop train`. */
 let cliCheckpoint: string;
 let firstRunAccuracy = 0;
-const log: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`e2e-runs: the CLI must be built (${cli}); run pnpm build`);
-  mkdirSync(outDir, { recursive: true });
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'backprop-e2e-runs-'));
-  const cliRun = path.join(tmp, 'cli-run');
-  await run(process.execPath, [cli, 'train', 'mlp-manual', '--max-steps', '30', '--eval-freq', '30', '--data', archive, '--out', cliRun, '--threads', '1']);
-  cliCheckpoint = path.join(cliRun, 'checkpoint.safetensors');
-  server = await serve({ root: await ensureBuilt(), dataPath: archive, port: 0 });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  app = await openApp('e2e-runs');
+  ({ server, browser, page, tmp, archive } = app);
+  cliCheckpoint = path.join(await trainWithCli(app, 30), 'checkpoint.safetensors');
 }, 240_000);
 
-afterAll(async () => {
-  if (log.length) console.log(log.slice(-20).join('\n'));
-  await browser?.close();
-  await server?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
-const dataset = (p: Page, selector: string, key: string) => p.$eval(selector, (el, k) => (el as HTMLElement).dataset[k] ?? null, key);
-const text = (p: Page, selector: string) => p.$eval(selector, (el) => el.textContent ?? '');
 const stepOf = async (p: Page) => Number((await text(p, '#step')).split(' / ')[0]);
 const waitStep = (p: Page, n: number, timeout = 60_000) =>
   p.waitForFunction((k) => Number(document.getElementById('step')?.textContent?.split(' / ')[0]) >= k, n, { timeout });
@@ -231,7 +205,7 @@ describe('issue 19: the web app in Chromium', () => {
     const file = path.join(tmp, saved.suggestedFilename());
     await saved.saveAs(file);
     const out = path.join(tmp, 'cli-continued');
-    await run(process.execPath, [cli, 'train', '--resume', file, '--max-steps', '80', '--eval-freq', '20', '--data', archive, '--out', out, '--threads', '1']);
+    await runCli(['train', '--resume', file, '--max-steps', '80', '--eval-freq', '20', '--data', archive, '--out', out, '--threads', '1']);
     const metrics = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { train: { step: number }[]; eval: { step: number }[] };
     expect(metrics.train.at(-1)?.step).toBe(80);
     expect(metrics.eval.map((e) => e.step)).toEqual([0, 30, 60, 80]); // the CLI's 0 and 30, the page's 60, the CLI's 80

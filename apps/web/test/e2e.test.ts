@@ -2,44 +2,30 @@
 // through the file input, mlp-manual trained for 300 steps in the worker on WASM SIMD threads,
 // and the page's own read-outs checked: accuracy, curves, prediction grid, confusion matrix,
 // weights, pause/resume, a learning-rate change and both downloads.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningServer } from '../server/serve.mjs';
-import { launchChromium, type Browser } from './browser.js';
-import { ensureBuilt } from './ensure-built.js';
-import { testArchive } from './test-archive.js';
+import type { RunningServer } from '../server/serve.mjs';
+import { OUT_DIR as outDir, dataset as datasetOn, openApp, text as textOn, type App } from './browser.js';
 
-const appDir = path.resolve(import.meta.dirname, '..');
-const repoRoot = path.resolve(appDir, '../..');
-const archive = testArchive('e2e');
-const outDir = path.join(appDir, 'test-output');
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const STEPS = 300;
 
+let app: App | undefined;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
-const log: string[] = [];
+let archive: string;
 
 beforeAll(async () => {
-  mkdirSync(outDir, { recursive: true });
-  const dist = await ensureBuilt();
-  server = await serve({ root: dist, dataPath: archive, port: 0 });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  app = await openApp('e2e');
+  ({ server, page, archive } = app);
 }, 240_000);
 
-afterAll(async () => {
-  if (log.length) console.log(log.slice(-20).join('\n'));
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => app?.close());
 
-const dataset = (selector: string, key: string) => page.$eval(selector, (el, k) => (el as HTMLElement).dataset[k] ?? null, key);
-const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
+const dataset = (selector: string, key: string) => datasetOn(page, selector, key);
+const text = (selector: string) => textOn(page, selector);
 
 describe('the web app in Chromium', () => {
   it('is cross-origin isolated and runs WASM SIMD on more than one thread', async () => {
