@@ -67,14 +67,13 @@ export {
   checkValue,
   gridSize,
   SweepSpecError,
-  SWEEP_KEYS,
   METRICS,
   type SweepSpec,
-  type SweepKey,
   type SweepValue,
   type SweepMetric,
   type Distribution,
 } from './sweep/spec.js';
+export { SWEEP_KEYS, type SweepKey } from './sweep/sweep-keys.js';
 export { planTrials, trialId, draw, type Trial } from './sweep/plan.js';
 export { trialResult, rankResults, resultsCsv, sweepSummaryMarkdown, searchedKeys, formatValue, type TrialResult, type TrialStatus, type SweepSummaryInput } from './sweep/results.js';
 export { metricVsOptionSpec, trialCurvesSpec } from './sweep/sweep-charts.js';

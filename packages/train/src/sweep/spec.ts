@@ -17,22 +17,9 @@
 import { parse as parseYaml } from 'yaml';
 import { ACTIVATION_NAMES, NORM_NAMES, OPTIMIZER_NAMES } from '../config.js';
 import { PRESET_NAMES, isPresetName } from '../presets.js';
+import { SWEEP_KEYS, type SweepKey } from './sweep-keys.js';
 
-/** Training options a sweep may fix or search (TrainConfig's fields, as in config.json). */
-export const SWEEP_KEYS = [
-  'hiddenUnits',
-  'activation',
-  'norm',
-  'optimizer',
-  'learningRate',
-  'maxSteps',
-  'batchSize',
-  'evalFreq',
-  'evalAtStart',
-  'evalBatchSize',
-  'seed',
-] as const;
-export type SweepKey = (typeof SWEEP_KEYS)[number];
+export { SWEEP_KEYS, type SweepKey };
 
 export type SweepValue = string | number | boolean | number[];
 
