@@ -16,6 +16,7 @@ import { download } from './ui/download.js';
 import { formatDuration, formatEta, formatSpeed } from './ui/format.js';
 import { renderGallery } from './ui/gallery.js';
 import { renderLayerActivity } from './ui/layer-activity.js';
+import { thinActivity } from './store/stored-activity.js';
 import { renderLayerStats, type LayerStatsPoint } from './ui/layer-stats.js';
 import { PredictionGrid } from './ui/prediction-grid.js';
 import { renderRunList } from './ui/run-list.js';
@@ -205,7 +206,7 @@ function lastLearningRate(r: RunRecord): number {
 /** Shows a run's stored state in every view that a record holds (curves, read-outs). */
 function showRecord(r: RunRecord): void {
   resetViews();
-  current = { record: r, metrics: cloneMetrics(r.metrics), layerStats: [], activity: [], divergedAt: r.status === 'diverged' ? r.step : null, hasCheckpoint: r.checkpointStep != null };
+  current = { record: r, metrics: cloneMetrics(r.metrics), layerStats: [], activity: [...(r.activity ?? [])], divergedAt: r.status === 'diverged' ? r.step : null, hasCheckpoint: r.checkpointStep != null };
   byId('empty').hidden = true;
   setText('step', `${r.step} / ${r.maxSteps}`);
   const lastLoss = r.metrics.train.at(-1);
@@ -216,6 +217,7 @@ function showRecord(r: RunRecord): void {
   setText('elapsed', formatDuration(r.elapsedMs));
   setText('description', `${r.name} (stored) · ${r.config?.preset ?? r.settings.preset}`);
   charts.update(currentSeries(), { evalChanged: true });
+  void renderLayerActivity(byId('layer-activity'), current.activity);
   updateDownloads();
 }
 
@@ -230,6 +232,7 @@ async function saveRecord(files: Partial<Record<RunFileKind, Uint8Array>> = {}):
   if (!store || !current) return;
   const r = current.record;
   r.metrics = cloneMetrics(current.metrics);
+  r.activity = thinActivity(current.activity);
   try {
     await store.putWithFiles(r, files);
   } catch (err) {
@@ -689,7 +692,8 @@ startButton.addEventListener('click', () => {
     history.replaceState(null, '', `?${writeSettings(new URLSearchParams(location.search), settings).toString()}`);
   }
   resetViews();
-  current = { record, metrics: cloneMetrics(record.metrics), layerStats: [], activity: [], divergedAt: null, hasCheckpoint: resume != null };
+  // A continued run keeps its stored statistics and adds the new steps' (thinned when saved).
+  current = { record, metrics: cloneMetrics(record.metrics), layerStats: [], activity: [...(record.activity ?? [])], divergedAt: null, hasCheckpoint: resume != null };
   byId('empty').hidden = true;
   if (current.metrics.train.length) charts.update(currentSeries(), { evalChanged: true });
   setText('step', `${record.step} / ${record.maxSteps}`);

@@ -19,6 +19,8 @@ let cliRun: string;
 /** The page's model download after its mlp-manual run, and the accuracy the page showed for it. */
 let downloaded = '';
 let shownAccuracy = Number.NaN;
+/** What the layer-activity view showed at the end of that run: its charts' series and its table. */
+let shownActivity: { charts: Awaited<ReturnType<typeof activityCharts>>; table: string } | null = null;
 
 beforeAll(async () => {
   app = await openApp('e2e-inside');
@@ -72,6 +74,7 @@ describe('issue 19: inside the network, and models that load back', () => {
     expect(charts.activationStd).toEqual({ series: ['layers.0', 'layers.1', 'layers.2'], lines: 3 });
     expect(await saturatedRows(page)).toEqual(['layers.1']); // the ELU
     await page.locator('#layer-activity').screenshot({ path: path.join(outDir, 'layer-activity-mlp-manual.png') });
+    shownActivity = { charts, table: await text(page, '#layer-activity table') };
 
     shownAccuracy = Number(await dataset(page, '#test-accuracy', 'value'));
     expect(await dataset(page, '#test-accuracy', 'step')).toBe('60');
@@ -137,5 +140,19 @@ describe('issue 19: inside the network, and models that load back', () => {
     // The whole-test-set evaluation at step 2 takes minutes on two cores: stop it.
     await page.click('#stop');
     await page.waitForSelector('#done[data-reason="stopped"]', { timeout: 120_000 });
+  });
+
+  it('a stored run keeps its layer statistics: after a reload, opening it shows the same series and table', async () => {
+    expect(shownActivity).not.toBeNull();
+    await page.reload();
+    const row = '#run-list tr[data-run]:has(b:text-is("#1 mlp-manual"))';
+    await page.waitForSelector(row, { timeout: 60_000 });
+    await page.click(`${row} button[data-action="continue"]`);
+    await page.waitForSelector('#layer-activity[data-points="60"]', { timeout: 10_000 });
+    expect(await dataset(page, '#layer-activity', 'step')).toBe('60');
+    expect(await dataset(page, '#layer-activity', 'finite')).toBe('true');
+    expect(await activityCharts(page)).toEqual(shownActivity!.charts);
+    expect(await text(page, '#layer-activity table')).toBe(shownActivity!.table);
+    await page.locator('#layer-activity').screenshot({ path: path.join(outDir, 'layer-activity-stored.png') });
   });
 });

@@ -1,7 +1,7 @@
 // Runs that outlive the page: each run's record (settings, config, curves, learning-rate changes,
-// status, accuracies) and its files (newest checkpoint, final and best model) in IndexedDB.
+// status, accuracies, per-layer statistics) and its files (newest checkpoint, final and best model) in IndexedDB.
 // Records and files live in two object stores so that listing runs never reads megabytes of weights.
-import type { MetricsHistory, TrainConfig } from '@backprop/train';
+import type { MetricsHistory, StepStats, TrainConfig } from '@backprop/train';
 import type { DoneReason, RunSettings } from '../protocol.js';
 
 export type RunStatus = 'running' | 'interrupted' | DoneReason;
@@ -31,6 +31,8 @@ export interface RunRecord {
   elapsedMs: number;
   /** With 'diverged': what went non-finite and where. */
   detail?: string;
+  /** Per-layer statistics of the observed steps, at most MAX_STORED_ACTIVITY (stored-activity.ts); absent in older records. */
+  activity?: StepStats[];
 }
 
 export type RunFileKind = 'checkpoint' | 'final-model' | 'best-model';
