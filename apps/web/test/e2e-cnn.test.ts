@@ -5,7 +5,7 @@
 //   BACKPROP_SLOW_TESTS=1 npx vitest run test/e2e-cnn.test.ts
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUT_DIR as outDir, dataset, openApp, type App } from './browser.js';
+import { OUT_DIR as outDir, dataset, openApp, type App } from './app.js';
 
 const STEPS = Number(process.env.CNN_UI_STEPS ?? 20);
 const slow = process.env.BACKPROP_SLOW_TESTS === '1';

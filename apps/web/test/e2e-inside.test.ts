@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server/serve.mjs';
-import { OUT_DIR as outDir, dataset, openApp, text, trainWithCli, type App } from './browser.js';
+import { OUT_DIR as outDir, dataset, openApp, text, trainWithCli, type App } from './app.js';
 
 let app: App | undefined;
 let server: RunningServer;

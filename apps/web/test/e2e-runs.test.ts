@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server/serve.mjs';
-import { OUT_DIR as outDir, dataset, openApp, runCli, text, trainWithCli, type App, type Browser } from './browser.js';
+import { OUT_DIR as outDir, dataset, openApp, runCli, text, trainWithCli, type App, type Browser } from './app.js';
 
 let app: App | undefined;
 let server: RunningServer;

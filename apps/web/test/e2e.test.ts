@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server/serve.mjs';
-import { OUT_DIR as outDir, dataset as datasetOn, openApp, text as textOn, type App } from './browser.js';
+import { OUT_DIR as outDir, dataset as datasetOn, openApp, text as textOn, type App } from './app.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const STEPS = 300;
