@@ -4,9 +4,8 @@
 // apart, log scale), and the mean and std of each layer's output (saturation and dead units show as
 // a collapsing std). A table gives the last observed step, zeros and saturation included.
 import type { StepStats } from '@backprop/train';
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
 import { el } from './dom.js';
+import { smallChart, smallChartWidth } from './small-chart.js';
 
 export type ActivityChart = 'gradNorm' | 'activationMean' | 'activationStd';
 
@@ -69,15 +68,12 @@ export async function renderLayerActivity(container: HTMLElement, history: reado
     container.replaceChildren();
     return;
   }
-  const width = Math.max(180, Math.min(520, container.clientWidth - 60));
+  const width = smallChartWidth(container);
   const charts: HTMLElement[] = [];
   for (const chart of ['gradNorm', 'activationMean', 'activationStd'] as const) {
-    const host = el('div', { class: 'chart small' });
+    const host = await smallChart(activitySpec(history, chart, width));
     host.dataset.chart = chart;
     host.dataset.series = activityRows(history, chart).layers.join('|');
-    const view = new View(parse(compile(activitySpec(history, chart, width) as TopLevelSpec).spec), { renderer: 'svg', container: host });
-    await view.runAsync();
-    view.finalize();
     charts.push(host);
   }
   const table = el('table', { class: 'checks stats' });

@@ -2,10 +2,9 @@
 // parameter tensor and its relative update since the previous evaluation, ‖Δw‖/‖w‖ — the
 // learning-rate health check (≈1e-3 per step is the usual rule of thumb; near 0 is a stalled
 // layer, near 1 a layer being thrown around). Drawn as two small multi-line charts.
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
 import type { LayerStat } from '../protocol.js';
 import { el } from './dom.js';
+import { smallChart, smallChartWidth } from './small-chart.js';
 
 export interface LayerStatsPoint {
   step: number;
@@ -37,15 +36,9 @@ export async function renderLayerStats(container: HTMLElement, history: LayerSta
     container.replaceChildren();
     return;
   }
-  const width = Math.max(180, Math.min(520, container.clientWidth - 60));
+  const width = smallChartWidth(container);
   const charts: HTMLElement[] = [];
-  for (const field of ['std', 'relUpdate'] as const) {
-    const host = el('div', { class: 'chart small' });
-    const view = new View(parse(compile(layerStatsSpec(history, field, width) as TopLevelSpec).spec), { renderer: 'svg', container: host });
-    await view.runAsync();
-    view.finalize();
-    charts.push(host);
-  }
+  for (const field of ['std', 'relUpdate'] as const) charts.push(await smallChart(layerStatsSpec(history, field, width)));
   const table = el('table', { class: 'checks stats' });
   const head = el('tr');
   for (const h of ['tensor', 'mean', 'std', '‖Δw‖/‖w‖']) head.append(el('th', {}, h));
