@@ -97,12 +97,13 @@ abstract class BatchNormBase extends Module {
         // The same formulas in one engine kernel each way (@backprop/tensor ops/batch-norm.ts).
         const r = fusedBatchNormForward(x, g, b, this.eps);
         this.updateRunningStats(r.mean, r.variance, m);
-        save([r.xHat, r.invStd, g]);
+        // x itself is kept for the backward (it is alive anyway: the block's residual input), not x̂.
+        save([x, r.mean, r.invStd, g]);
         return {
           value: r.y,
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const [sXHat, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-            return fusedBatchNormBackward(dy, sXHat, sGamma, sInvStd);
+            const [sX, sMean, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+            return fusedBatchNormBackward(dy, sX, sGamma, sMean, sInvStd);
           },
         };
       }

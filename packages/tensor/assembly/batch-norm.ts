@@ -1,6 +1,8 @@
 // BatchNorm over the rows of x [M, C] (the N·H·W positions of an NHWC activation), fused: the
 // forward in three passes over the channel range instead of ~11 elementwise kernels, the backward
-// in two instead of ~8. A thread takes a range of channels, so every sum runs over the rows in
+// in two instead of ~8. x̂ is not stored: the backward recomputes it from x, μ and r with the same
+// float operations (so the same bits), which spares the forward a [M, C] write (and the step the
+// memory of one more activation per BatchNorm kept for the backward). A thread takes a range of channels, so every sum runs over the rows in
 // order, the same for any thread count. Each pass walks the rows in memory order (x's rows are
 // contiguous), four channels a vector, with the per-channel sums in the small [C] outputs (L1):
 // walking 4-channel columns down all rows used 16 of each 64-byte line per pass and streamed an
@@ -9,10 +11,10 @@
 //   μ = Σx/M,  σ² = Σ(x−μ)²/M,  r = 1/√(σ²+ε),  x̂ = (x−μ)·r,  y = x̂·γ + β
 //   dβ = Σdy,  dγ = Σdy·x̂,  dx = (dy·M − dβ − x̂·dγ) · (γ·r/M)
 
-/** Channels [c0, c1): writes y, x̂ [M, C] and mean, variance (biased), invStd [C]. */
+/** Channels [c0, c1): writes y [M, C] and mean, variance (biased), invStd [C]. */
 export function batchNormForward(
   x: usize, m: i32, c: i32, gamma: usize, beta: usize, eps: f32,
-  y: usize, xHat: usize, mean: usize, variance: usize, invStd: usize, c0: i32, c1: i32,
+  y: usize, mean: usize, variance: usize, invStd: usize, c0: i32, c1: i32,
 ): void {
   const row = <usize>c * 4;
   const count = <f32>m;
@@ -61,23 +63,21 @@ export function batchNormForward(
     o = v0;
     for (; o < vEnd; o += 16) {
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
-      v128.store(xHat + off + o, h);
       v128.store(y + off + o, f32x4.add(f32x4.mul(h, v128.load(gamma + o)), v128.load(beta + o)));
     }
     for (; o < end; o += 4) {
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
-      store<f32>(xHat + off + o, h);
       store<f32>(y + off + o, h * load<f32>(gamma + o) + load<f32>(beta + o));
     }
   }
 }
 
 /**
- * Channels [c0, c1): dx [M, C], dGamma, dBeta [C] from dy, x̂ [M, C] and γ, invStd [C].
- * `scratch`: (c1 − c0) floats for γ·r/M.
+ * Channels [c0, c1): dx [M, C], dGamma, dBeta [C] from dy, x [M, C] and γ, mean, invStd [C]
+ * (x̂ = (x − μ)·r, recomputed as the forward computed it). `scratch`: (c1 − c0) floats for γ·r/M.
  */
 export function batchNormBackward(
-  dy: usize, xHat: usize, m: i32, c: i32, gamma: usize, invStd: usize,
+  dy: usize, x: usize, m: i32, c: i32, gamma: usize, mean: usize, invStd: usize,
   dx: usize, dGamma: usize, dBeta: usize, c0: i32, c1: i32, scratch: usize,
 ): void {
   const row = <usize>c * 4;
@@ -93,13 +93,15 @@ export function batchNormBackward(
     let o = v0;
     for (; o < vEnd; o += 16) {
       const d = v128.load(dy + off + o);
+      const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
       v128.store(dBeta + o, f32x4.add(v128.load(dBeta + o), d));
-      v128.store(dGamma + o, f32x4.add(v128.load(dGamma + o), f32x4.mul(d, v128.load(xHat + off + o))));
+      v128.store(dGamma + o, f32x4.add(v128.load(dGamma + o), f32x4.mul(d, h)));
     }
     for (; o < end; o += 4) {
       const d = load<f32>(dy + off + o);
+      const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
       store<f32>(dBeta + o, load<f32>(dBeta + o) + d);
-      store<f32>(dGamma + o, load<f32>(dGamma + o) + d * load<f32>(xHat + off + o));
+      store<f32>(dGamma + o, load<f32>(dGamma + o) + d * h);
     }
   }
   // k = γ·r/M per channel, in scratch (indexed from c0).
@@ -113,11 +115,13 @@ export function batchNormBackward(
   for (let r = 0; r < m; r++, off += row) {
     o = v0;
     for (; o < vEnd; o += 16) {
-      const t = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(dy + off + o), mm), v128.load(dBeta + o)), f32x4.mul(v128.load(xHat + off + o), v128.load(dGamma + o)));
+      const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
+      const t = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(dy + off + o), mm), v128.load(dBeta + o)), f32x4.mul(h, v128.load(dGamma + o)));
       v128.store(dx + off + o, f32x4.mul(t, v128.load(k + o)));
     }
     for (; o < end; o += 4) {
-      store<f32>(dx + off + o, ((load<f32>(dy + off + o) * count - load<f32>(dBeta + o)) - load<f32>(xHat + off + o) * load<f32>(dGamma + o)) * load<f32>(k + o));
+      const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
+      store<f32>(dx + off + o, ((load<f32>(dy + off + o) * count - load<f32>(dBeta + o)) - h * load<f32>(dGamma + o)) * load<f32>(k + o));
     }
   }
 }

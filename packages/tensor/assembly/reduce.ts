@@ -1,46 +1,64 @@
 // Column sums of a row-major [rows, cols] matrix: out[c] = Σ_r x[r, c], r in order. BatchNorm's
 // statistics and gradients and every bias gradient are such sums over the N·H·W rows of an NHWC
-// activation. One pass over x, 16 columns (one cache line) at a time; a thread takes a range of
-// columns, so each sum is the same chain of adds for any thread count.
+// activation. Sixteen columns (one 64-byte line of a row) are summed in registers down a block of
+// rows, then the next sixteen down the same block, which by then is in L2: a block of ~64 KiB of
+// the thread's columns, so every line of x comes from memory once. (Summing each 16-column strip
+// down *all* rows read x from memory once per strip: 1.1 ms for a [32·32·32, 128] activation on 2
+// threads; keeping the sums in `out` and walking rows in order stalled on the store→load chain:
+// 1.0 ms for [32·16·16, 256] against 0.4. AMD EPYC.) A thread takes a range of columns, and each
+// column's sum is one chain of adds over the rows in order whatever the blocks (the partial sum
+// goes through `out` between blocks unchanged), so the bits are the same for any thread count.
+
+/** Bytes of a thread's columns summed per row block (L2-resident while its strips are walked). */
+const BLOCK_BYTES: i32 = 64 << 10;
 
 /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c] for c in [c0, c1). */
 export function columnSums(x: usize, rows: i32, cols: i32, out: usize, c0: i32, c1: i32, accumulate: i32): void {
   const rowBytes = <usize>cols * 4;
-  let c = c0;
-  for (; c + 16 <= c1; c += 16) {
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    const o = out + <usize>c * 4;
-    if (accumulate != 0) {
-      s0 = v128.load(o); s1 = v128.load(o, 16); s2 = v128.load(o, 32); s3 = v128.load(o, 48);
+  const width = c1 - c0;
+  if (width <= 0) return;
+  let block = BLOCK_BYTES / (width * 4);
+  if (block < 8) block = 8;
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const n = rows - r0 < block ? rows - r0 : block;
+    const keep = accumulate != 0 || r0 > 0; // continue from the partial sums in out
+    const first = x + <usize>r0 * rowBytes;
+    let c = c0;
+    for (; c + 16 <= c1; c += 16) {
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      const o = out + <usize>c * 4;
+      if (keep) {
+        s0 = v128.load(o); s1 = v128.load(o, 16); s2 = v128.load(o, 32); s3 = v128.load(o, 48);
+      }
+      let p = first + <usize>c * 4;
+      for (let r = 0; r < n; r++) {
+        s0 = f32x4.add(s0, v128.load(p));
+        s1 = f32x4.add(s1, v128.load(p, 16));
+        s2 = f32x4.add(s2, v128.load(p, 32));
+        s3 = f32x4.add(s3, v128.load(p, 48));
+        p += rowBytes;
+      }
+      v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
     }
-    let p = x + <usize>c * 4;
-    for (let r = 0; r < rows; r++) {
-      s0 = f32x4.add(s0, v128.load(p));
-      s1 = f32x4.add(s1, v128.load(p, 16));
-      s2 = f32x4.add(s2, v128.load(p, 32));
-      s3 = f32x4.add(s3, v128.load(p, 48));
-      p += rowBytes;
+    for (; c + 4 <= c1; c += 4) {
+      const o = out + <usize>c * 4;
+      let s = keep ? v128.load(o) : f32x4.splat(0);
+      let p = first + <usize>c * 4;
+      for (let r = 0; r < n; r++) {
+        s = f32x4.add(s, v128.load(p));
+        p += rowBytes;
+      }
+      v128.store(o, s);
     }
-    v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
-  }
-  for (; c + 4 <= c1; c += 4) {
-    const o = out + <usize>c * 4;
-    let s = accumulate != 0 ? v128.load(o) : f32x4.splat(0);
-    let p = x + <usize>c * 4;
-    for (let r = 0; r < rows; r++) {
-      s = f32x4.add(s, v128.load(p));
-      p += rowBytes;
+    for (; c < c1; c++) {
+      const o = out + <usize>c * 4;
+      let s: f32 = keep ? load<f32>(o) : 0;
+      let p = first + <usize>c * 4;
+      for (let r = 0; r < n; r++) {
+        s += load<f32>(p);
+        p += rowBytes;
+      }
+      store<f32>(o, s);
     }
-    v128.store(o, s);
-  }
-  for (; c < c1; c++) {
-    const o = out + <usize>c * 4;
-    let s: f32 = accumulate != 0 ? load<f32>(o) : 0;
-    let p = x + <usize>c * 4;
-    for (let r = 0; r < rows; r++) {
-      s += load<f32>(p);
-      p += rowBytes;
-    }
-    store<f32>(o, s);
   }
 }

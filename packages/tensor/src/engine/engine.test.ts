@@ -97,6 +97,16 @@ describe('engine column sums (Sum over all axes but the last)', () => {
     expect(sameBits(one, two)).toBe(true);
   });
 
+  it('sums each column as one float32 chain over the rows in order, across row blocks', async () => {
+    // 2100 rows of 37 columns span several of the kernel's row blocks on 1 and on 2 threads.
+    const [rows, cols] = [2100, 37];
+    const values = seededNormals(rows * cols, 9).map((v, i) => v * (1 + (i % 7) * 1000));
+    const expected = new Float32Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c] = Math.fround(expected[c]! + values[r * cols + c]!);
+    const fn = () => tf.sum(tf.tensor(values, [rows, cols]), 0);
+    for (const engine of [oneThread, twoThreads]) expect(sameBits(await onWasm(engine, fn), expected)).toBe(true);
+  });
+
   it('leaves other reductions to the stock kernel (inner axis, all axes)', async () => {
     const inner = () => tf.sum(tf.tensor(seededNormals(60, 4), [6, 10]), 1);
     const all = () => tf.sum(tf.tensor(seededNormals(60, 4), [6, 10]));
@@ -193,7 +203,7 @@ describe('engine BatchNorm (fused forward and backward)', () => {
     const fusedAll = () => {
       const { x, gamma, beta, dy } = inputs();
       const r = fusedBatchNormForward(x, gamma, beta, eps);
-      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dy, r.xHat, gamma, r.invStd);
+      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dy, x, gamma, r.mean, r.invStd);
       return tf.concat([r.y.flatten(), r.mean, r.variance, dx.flatten(), dGamma, dBeta]);
     };
     const reference = () => {

@@ -37,22 +37,21 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const [m, c] = x.shape as [number, number];
   check(BATCH_NORM_FORWARD, m, c, { x, gamma, beta }, ['x']);
   const engine = engineOf(BATCH_NORM_FORWARD, wasm);
-  const outs = [[m, c], [m, c], [c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // y, x̂, mean, var, invStd
-  const [y, xHat, mean, variance, invStd] = outs.map((t) => addressOf(wasm, t)) as [number, number, number, number, number];
-  const args = [addressOf(wasm, x), m, c, addressOf(wasm, gamma), addressOf(wasm, beta), eps, y, xHat, mean, variance, invStd];
+  const outs = [[m, c], [c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // y, mean, var, invStd
+  const args = [addressOf(wasm, x), m, c, addressOf(wasm, gamma), addressOf(wasm, beta), eps, ...outs.map((t) => addressOf(wasm, t))];
   engine.run('batchNormForward', channelBlocks(engine, m, c).map(([c0, c1]) => [...args, c0, c1]));
   return outs;
 };
 
 const backward: KernelFunc = ({ inputs, backend }) => {
   const wasm = backend as BackendWasm;
-  const { dy, xHat, gamma, invStd } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo>;
+  const { dy, x, gamma, mean, invStd } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'invStd', TensorInfo>;
   if (dy.shape.length !== 2) throw new Error(`${BATCH_NORM_BACKWARD}: dy must be [M, C], got ${shapeStr(dy.shape)}`);
   const [m, c] = dy.shape as [number, number];
-  check(BATCH_NORM_BACKWARD, m, c, { dy, xHat, gamma, invStd }, ['dy', 'xHat']);
+  check(BATCH_NORM_BACKWARD, m, c, { dy, x, gamma, mean, invStd }, ['dy', 'x']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
-  const args = [addressOf(wasm, dy), addressOf(wasm, xHat), m, c, addressOf(wasm, gamma), addressOf(wasm, invStd), ...outs.map((t) => addressOf(wasm, t))];
+  const args = [addressOf(wasm, dy), addressOf(wasm, x), m, c, addressOf(wasm, gamma), addressOf(wasm, mean), addressOf(wasm, invStd), ...outs.map((t) => addressOf(wasm, t))];
   engine.run('batchNormBackward', channelBlocks(engine, m, c).map(([c0, c1], t) => [...args, c0, c1, engine.scratch[t]!]));
   return outs;
 };

@@ -10,18 +10,17 @@ export const fusedBatchNormAvailable = (): boolean => trainingKernelsEnabled() &
 
 export interface BatchNormForwardResult {
   y: tf.Tensor; // [M, C]
-  xHat: tf.Tensor; // [M, C], (x − μ)·invStd
   mean: tf.Tensor; // [C]
   variance: tf.Tensor; // [C], biased (÷ M)
   invStd: tf.Tensor; // [C], 1/√(variance + eps)
 }
 
 export function fusedBatchNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): BatchNormForwardResult {
-  const [y, xHat, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_FORWARD, { x, gamma, beta }, { eps }) as unknown as tf.Tensor[];
-  return { y: y!, xHat: xHat!, mean: mean!, variance: variance!, invStd: invStd! };
+  const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_FORWARD, { x, gamma, beta }, { eps }) as unknown as tf.Tensor[];
+  return { y: y!, mean: mean!, variance: variance!, invStd: invStd! };
 }
 
-/** [dx [M, C], dγ [C], dβ [C]]. */
-export function fusedBatchNormBackward(dy: tf.Tensor, xHat: tf.Tensor, gamma: tf.Tensor, invStd: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  return tf.engine().runKernel(BATCH_NORM_BACKWARD, { dy, xHat, gamma, invStd }, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+/** [dx [M, C], dγ [C], dβ [C]] from the forward's input x and its mean and invStd (x̂ is recomputed, not kept). */
+export function fusedBatchNormBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(BATCH_NORM_BACKWARD, { dy, x, gamma, mean, invStd }, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
