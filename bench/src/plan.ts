@@ -52,7 +52,10 @@ const scaled = (size: number, full: number) => (size === full ? '' : ` — batch
 function mlp(quick: boolean, threads: number): WorkloadSpec {
   const bp = ['bp-manual', 'bp-layers'];
   const bpAll = threads > 1 ? [...bp, `bp-manual-${threads}t`, `bp-layers-${threads}t`] : bp;
-  const cheap = { warmup: 3, roundWarmup: 1, reps: 5 };
+  // Milliseconds per step: 20 warm-up steps in a cell's first round (Backprop's step is JIT-compiled
+  // JS around the kernels: its first steps took 11.9, 8.0, 7.1 ms, the steady step 6.3; NumPy needs
+  // none), 3 at the start of each later round, 10 timed steps a round.
+  const cheap = { warmup: 20, roundWarmup: 3, reps: 10 };
   // Backprop on every core too (the engine's GEMMs split over output tiles), against NumPy and
   // PyTorch on as many threads.
   const threaded: CellSpec[] = threads > 1
