@@ -6,7 +6,7 @@ export { columnSums } from './reduce';
 export { convForward, convFilterGradT } from './conv';
 export { maxPoolGrad } from './pool';
 export { adamUpdate } from './adam';
-export { batchNormForward, batchNormBackward } from './batch-norm';
+export { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batch-norm';
 export {
   winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
   winogradOutputTransform,

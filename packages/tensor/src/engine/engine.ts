@@ -11,7 +11,7 @@ import { engineBinaries } from './wasm-binaries.generated.js';
 
 /** The engine's functions, in the order of their pool indices. */
 export const ENGINE_FUNCTIONS = [
-  'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormForward', 'batchNormBackward',
+  'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormStats', 'batchNormNormalize', 'batchNormGradSums', 'batchNormInputGrad',
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame',
 ] as const;
@@ -44,6 +44,8 @@ export class Engine {
     private readonly fns: EngineFunction[],
     /** Per-thread GEMM packing scratch, in the tfjs heap. */
     readonly scratch: number[],
+    /** Bytes of each thread's scratch. */
+    readonly scratchBytes: number,
   ) {}
 
   get threads(): number {
@@ -71,7 +73,7 @@ export class Engine {
     const pool = await ThreadPool.start(threads, module, memory, [...ENGINE_FUNCTIONS], fns);
     const bytesPerThread = exports.gemmScratchBytes();
     const scratch = Array.from({ length: threads }, () => internals._malloc(bytesPerThread));
-    return new Engine({ math: chosen, threads }, backend, pool, fns, scratch);
+    return new Engine({ math: chosen, threads }, backend, pool, fns, scratch, bytesPerThread);
   }
 
   /** Runs `name` with one argument list per thread (see ThreadPool.run). */

@@ -26,8 +26,14 @@ function engineOf(op: string, backend: BackendWasm): Engine {
   return engine;
 }
 
-/** Channel ranges per thread, whole cache lines of 16 channels (the passes walk rows in memory order). */
-const channelBlocks = (engine: Engine, m: number, c: number) => splitRange(c, m * c < 1 << 16 ? 1 : engine.threads, 16);
+/**
+ * Channel ranges per thread for the sums (each sum one chain over the rows, whatever the split): a
+ * thread only gets channels when each gets ≥ 64 (256-byte pieces of a row; with less, two threads
+ * reading halves of the same rows ran slower than one).
+ */
+const channelBlocks = (engine: Engine, m: number, c: number) => splitRange(c, m * c < 1 << 16 || c < 128 ? 1 : engine.threads, 64);
+/** Row ranges per thread for the elementwise pass (y or dx). */
+const rowBlocks = (engine: Engine, m: number, c: number) => splitRange(m, m * c < 1 << 16 ? 1 : engine.threads, 1);
 
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
@@ -38,8 +44,11 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   check(BATCH_NORM_FORWARD, m, c, { x, gamma, beta }, ['x']);
   const engine = engineOf(BATCH_NORM_FORWARD, wasm);
   const outs = [[m, c], [c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // y, mean, var, invStd
-  const args = [addressOf(wasm, x), m, c, addressOf(wasm, gamma), addressOf(wasm, beta), eps, ...outs.map((t) => addressOf(wasm, t))];
-  engine.run('batchNormForward', channelBlocks(engine, m, c).map(([c0, c1]) => [...args, c0, c1]));
+  const [y, mean, variance, invStd] = outs.map((t) => addressOf(wasm, t)) as [number, number, number, number];
+  const xAt = addressOf(wasm, x);
+  engine.run('batchNormStats', channelBlocks(engine, m, c).map(([c0, c1]) => [xAt, m, c, eps, mean, variance, invStd, c0, c1]));
+  const normalize = [xAt, c, addressOf(wasm, gamma), addressOf(wasm, beta), mean, invStd, y];
+  engine.run('batchNormNormalize', rowBlocks(engine, m, c).map(([r0, r1]) => [...normalize, r0, r1]));
   return outs;
 };
 
@@ -50,9 +59,14 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const [m, c] = dy.shape as [number, number];
   check(BATCH_NORM_BACKWARD, m, c, { dy, x, gamma, mean, invStd }, ['dy', 'x']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
+  // k = γ·r/M for every channel goes in each thread's GEMM scratch (~630 KB: 157k channels).
+  if (c * 4 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${engine.scratchBytes / 4} channels on the engine, got ${c}`);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
-  const args = [addressOf(wasm, dy), addressOf(wasm, x), m, c, addressOf(wasm, gamma), addressOf(wasm, mean), addressOf(wasm, invStd), ...outs.map((t) => addressOf(wasm, t))];
-  engine.run('batchNormBackward', channelBlocks(engine, m, c).map(([c0, c1], t) => [...args, c0, c1, engine.scratch[t]!]));
+  const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
+  const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
+  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1]) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, c0, c1]));
+  const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx];
+  engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;
 };
 
