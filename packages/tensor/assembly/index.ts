@@ -13,3 +13,4 @@ export {
 } from './winograd';
 export { sgdUpdate } from './sgd';
 export { minMaxScalar, minMaxSame } from './elementwise';
+export { reluGrad } from './relu-grad';

@@ -1,6 +1,6 @@
 // Registers Backprop's WASM kernels: the missing ones, and fast paths that replace slow stock
 // kernels (the stock config's setupFunc is kept, so the stock kernel stays callable as fallback).
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { adamUpdateConfig } from './kernels/adam-update.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { batchNormBackwardConfig, batchNormForwardConfig } from './kernels/batch-norm.js';
@@ -10,13 +10,14 @@ import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { maximumConfig, minimumConfig } from './kernels/min-max.js';
+import { reluGradConfig, reluGradientConfig } from './kernels/relu-grad.js';
 import { sgdUpdateConfig } from './kernels/sgd-update.js';
 import { sliceConfig } from './kernels/slice.js';
 import { sumConfig } from './kernels/sum.js';
 import { rememberStock } from './kernels/wasm-ops.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
-export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig];
+export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, reluGradConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,
@@ -36,6 +37,9 @@ let enabled = false;
 /** Installs Backprop's WASM kernels (done once on import of `@backprop/tensor`). */
 export function registerTrainingKernels(): void {
   setTrainingKernels(true);
+  // Relu's gradient as one engine pass where BackpropReluGrad is registered (kernels/relu-grad.ts);
+  // it falls back to tfjs's own formula elsewhere, so it stays installed when the kernels are off.
+  registerGradient(reluGradientConfig);
 }
 
 /**

@@ -13,7 +13,7 @@ import { engineBinaries } from './wasm-binaries.generated.js';
 export const ENGINE_FUNCTIONS = [
   'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormStats', 'batchNormNormalize', 'batchNormGradSums', 'batchNormInputGrad',
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
-  'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame',
+  'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 

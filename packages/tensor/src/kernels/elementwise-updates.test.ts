@@ -129,3 +129,45 @@ describe('fused SGD update (BackpropSgdUpdate)', () => {
     expect(() => tf.tidy(() => void fusedSgdUpdate(tf.zeros([3]), tf.zeros([3]), tf.zeros([3]), plain))).toThrow(/buf given but momentum is 0/);
   });
 });
+
+describe("Relu's gradient on the engine (BackpropReluGrad)", () => {
+  const special = [NaN, -1, 0, -0, 2, Infinity, -Infinity, 1e-40, -1e-40];
+  const specialDy = [1, -3, Infinity, NaN, 5, 1, -2, 7, -7];
+  const gradOf = (x: number[] | Float32Array, dy: number[] | Float32Array) => () =>
+    tf.grad((v: tf.Tensor) => tf.relu(v))(tf.tensor(x), tf.tensor(dy));
+
+  it.each([special.length, 1, 7, 70_001])('%i elements: tfjs-cpu\'s dy·cast(step(x)) value for value, the same bits on 1 and 2 threads', async (n) => {
+    const x = n === special.length ? special : seededNormals(n, 40).map((v, i) => (i % 97 === 0 ? 0 : v));
+    const dy = n === special.length ? specialDy : seededNormals(n, 41);
+    const fn = gradOf(x, dy);
+    const cpu = await values('cpu', null, fn);
+    const stockWasm = await values('wasm', null, fn); // the engine off: tfjs's own formula
+    const one = await values('wasm', oneThread, fn);
+    const two = await values('wasm', twoThreads, fn);
+    expect(sameValues(two, cpu)).toBe(true);
+    expect(sameValues(two, stockWasm)).toBe(true);
+    expect(sameBits(one, two)).toBe(true);
+  });
+
+  it('runs as one kernel instead of Step, Cast and Multiply; none left behind', async () => {
+    useEngine(twoThreads);
+    const x = tf.tensor(seededNormals(4096, 42));
+    const dy = tf.tensor(seededNormals(4096, 43));
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => { tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy).dispose(); });
+    const names = profile.kernels.map((k) => k.name);
+    expect(names).toContain('BackpropReluGrad');
+    expect(names).not.toContain('Step');
+    expect(tf.memory().numTensors).toBe(before);
+    useEngine(null);
+    const stock = await tf.profile(() => { tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy).dispose(); });
+    expect(stock.kernels.map((k) => k.name)).toEqual(expect.arrayContaining(['Step', 'Cast', 'Multiply']));
+    useEngine(twoThreads);
+    tf.dispose([x, dy]);
+  });
+
+  it('names both operands when their shapes differ', () => {
+    useEngine(twoThreads);
+    expect(() => tf.tidy(() => tf.engine().runKernel('BackpropReluGrad', { dy: tf.zeros([3]), x: tf.zeros([4]) }))).toThrow(/dy and x must be float32 of one shape, got dy float32 \[3\] and x float32 \[4\]/);
+  });
+});
