@@ -9,7 +9,8 @@ export { adamUpdate } from './adam';
 export { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batch-norm';
 export {
   winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
-  winogradOutputTransform,
+  winogradGemmsShared, winogradGradTransformShared, winogradInputTransformShared, winogradOutputTransform,
+  winogradOutputTransformShared,
 } from './winograd';
 export { sgdUpdate } from './sgd';
 export { minMaxScalar, minMaxSame } from './elementwise';

@@ -1,4 +1,4 @@
-// The one place where the two builds differ. With relaxed SIMD, V8 lowers f32x4.relaxed_madd to a
+// The one place where the builds differ (FMA or mul+add; shared memory with atomics or not). With relaxed SIMD, V8 lowers f32x4.relaxed_madd to a
 // fused multiply-add (vfmadd231ps): one instruction and one rounding. Without it, a mul and an add.
 // Every kernel calls `madd`, so each build is consistent with itself (results do not depend on the
 // thread count), and the two builds differ only by the rounding of the fused product.
@@ -45,4 +45,14 @@ export function storeTransposed6x4(d: usize, v0: v128, v1: v128, v2: v128, v3: v
   v128.store_lane<i64>(d, hi, 0, 64);
   v128.store(d, i64x2.shuffle(t2, t3, 1, 3), 72);
   v128.store_lane<i64>(d, hi, 1, 88);
+}
+
+/** The counter's value, incremented: atomically in the shared-memory build (threads), plainly in the one-thread build. */
+// @ts-ignore: decorator
+@inline
+export function takeNext(counter: usize): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, 1);
+  const v = load<i32>(counter);
+  store<i32>(counter, v + 1);
+  return v;
 }

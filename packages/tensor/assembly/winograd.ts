@@ -20,7 +20,7 @@
 // Partial tiles: inputs outside the image read as zeros (the padding), outputs outside it are not
 // stored, dy outside it reads as zeros (those outputs do not exist).
 import { gemm } from './gemm';
-import { madd, minI } from './simd';
+import { madd, minI, takeNext } from './simd';
 
 // @ts-ignore: decorator
 @inline
@@ -457,5 +457,70 @@ export function winogradGemms(
       a + <usize>f * <usize>aFreqStride * 4, aRowStride, aColStride,
       b + <usize>f * <usize>bFreqStride * 4, bRowStride, bColStride,
       c + <usize>f * <usize>cFreqStride * 4, ldc, 0, scratch);
+  }
+}
+
+/**
+ * winogradGemms with the frequencies handed out one at a time: each thread takes the next from the
+ * i32 counter at `next` (zeroed by the caller) until all `freqs` are taken. A static half each left
+ * the calling thread waiting 31 ms of a 2-thread CNN step for the other (AMD EPYC: the two threads
+ * do not run equally fast); now the faster takes more. Each frequency is still one GEMM on one thread
+ * (the same bits for any split).
+ */
+export function winogradGemmsShared(
+  next: usize, freqs: i32, rowBlock: i32, m: i32, n: i32, k: i32,
+  a: usize, aFreqStride: i32, aRowStride: i32, aColStride: i32,
+  b: usize, bFreqStride: i32, bRowStride: i32, bColStride: i32,
+  c: usize, cFreqStride: i32, ldc: i32, scratch: usize,
+): void {
+  // Work items: (frequency, block of `rowBlock` rows of C); a GEMM's rows may be split anywhere
+  // without changing a bit (gemm.ts), and smaller items leave less for the last thread to finish.
+  const blocks = (m + rowBlock - 1) / rowBlock;
+  while (true) {
+    const item = takeNext(next);
+    if (item >= freqs * blocks) return;
+    const f = item / blocks;
+    const m0 = (item - f * blocks) * rowBlock;
+    gemm(m0, minI(m, m0 + rowBlock), 0, n, k,
+      a + <usize>f * <usize>aFreqStride * 4, aRowStride, aColStride,
+      b + <usize>f * <usize>bFreqStride * 4, bRowStride, bColStride,
+      c + <usize>f * <usize>cFreqStride * 4, ldc, 0, scratch);
+  }
+}
+
+// The three tile transforms with tiles handed out in chunks of `chunk` from the counter at `next`
+// (zeroed by the caller), for the same reason as winogradGemmsShared; each tile's values do not
+// depend on which thread computes it.
+
+export function winogradInputTransformShared(
+  next: usize, chunk: i32, tiles: i32, alpha: i32, x: usize, h: i32, w: i32, c: i32, tilesH: i32, tilesW: i32,
+  v: usize, freqStride: i32, tmp: usize,
+): void {
+  while (true) {
+    const t0 = takeNext(next) * chunk;
+    if (t0 >= tiles) return;
+    winogradInputTransform(t0, minI(tiles, t0 + chunk), alpha, x, h, w, c, tilesH, tilesW, v, freqStride, tmp);
+  }
+}
+
+export function winogradGradTransformShared(
+  next: usize, chunk: i32, tiles: i32, alpha: i32, dy: usize, h: i32, w: i32, c: i32, tilesH: i32, tilesW: i32,
+  z: usize, freqStride: i32, tmp: usize,
+): void {
+  while (true) {
+    const t0 = takeNext(next) * chunk;
+    if (t0 >= tiles) return;
+    winogradGradTransform(t0, minI(tiles, t0 + chunk), alpha, dy, h, w, c, tilesH, tilesW, z, freqStride, tmp);
+  }
+}
+
+export function winogradOutputTransformShared(
+  next: usize, chunk: i32, tiles: i32, alpha: i32, mbuf: usize, freqStride: i32, y: usize, h: i32, w: i32, c: i32,
+  tilesH: i32, tilesW: i32, bias: usize, tmp: usize,
+): void {
+  while (true) {
+    const t0 = takeNext(next) * chunk;
+    if (t0 >= tiles) return;
+    winogradOutputTransform(t0, minI(tiles, t0 + chunk), alpha, mbuf, freqStride, y, h, w, c, tilesH, tilesW, bias, tmp);
   }
 }

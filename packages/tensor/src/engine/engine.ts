@@ -13,7 +13,8 @@ import { engineBinaries } from './wasm-binaries.generated.js';
 export const ENGINE_FUNCTIONS = [
   'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormStats', 'batchNormNormalize', 'batchNormGradSums', 'batchNormInputGrad',
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
-  'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad',
+  'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
+  'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 
@@ -46,6 +47,9 @@ export class Engine {
     readonly scratch: number[],
     /** Bytes of each thread's scratch. */
     readonly scratchBytes: number,
+    /** An i32 in the heap from which a job's threads take work items one at a time (takeNext). */
+    private readonly counter: number,
+    private readonly memory: WebAssembly.Memory,
   ) {}
 
   get threads(): number {
@@ -73,7 +77,14 @@ export class Engine {
     const pool = await ThreadPool.start(threads, module, memory, [...ENGINE_FUNCTIONS], fns);
     const bytesPerThread = exports.gemmScratchBytes();
     const scratch = Array.from({ length: threads }, () => internals._malloc(bytesPerThread));
-    return new Engine({ math: chosen, threads }, backend, pool, fns, scratch, bytesPerThread);
+    const counter = internals._malloc(64); // a cache line of its own
+    return new Engine({ math: chosen, threads }, backend, pool, fns, scratch, bytesPerThread, counter, memory);
+  }
+
+  /** The work-item counter, zeroed: pass it to a job whose threads take items as they go. */
+  freshCounter(): number {
+    Atomics.store(new Int32Array(this.memory.buffer, this.counter, 1), 0, 0);
+    return this.counter;
   }
 
   /** Runs `name` with one argument list per thread (see ThreadPool.run). */
@@ -91,6 +102,7 @@ export class Engine {
     this.pool.close();
     const internals = this.backend.wasm as unknown as WasmModuleInternals;
     for (const address of this.scratch) internals._free(address);
+    internals._free(this.counter);
   }
 }
 

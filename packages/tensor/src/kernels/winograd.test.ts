@@ -113,6 +113,8 @@ const shapes: Shape[] = [
   { n: 1, h: 8, w: 8, cin: 256, cout: 256 },
   { n: 1, h: 4, w: 4, cin: 512, cout: 512 },
   { n: 1, h: 2, w: 2, cin: 512, cout: 512 },
+  // ≥ 2048 F(2,3) tiles with a short depth: the forward and input-gradient GEMMs split into row blocks.
+  { n: 10, h: 30, w: 30, cin: 8, cout: 12 },
 ];
 
 const TOLERANCE: Record<Pass, Record<WinogradVariant, number>> = {

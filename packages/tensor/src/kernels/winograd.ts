@@ -177,16 +177,27 @@ function transformedFilter(engine: Engine, backend: BackendWasm, filter: TensorI
 /** V [α²][T][Cp] (frequency stride `fs`) of the image x [N, h, w, c]; free it with _free. */
 function inputTransform(engine: Engine, x: number, h: number, w: number, c: number, tl: Tiling, fs: number, threads: number): number {
   const v = heap(engine.backend)._malloc(tl.alpha * tl.alpha * fs * 4);
-  engine.run('winogradInputTransform', splitRange(tl.tiles, threads, 1).map(([t0, t1], t) => [
-    t0, t1, tl.alpha, x, h, w, c, tl.tilesH, tl.tilesW, v, fs, engine.scratch[t]!,
-  ]));
+  tileJob(engine, 'winogradInputTransform', tl.tiles, threads, [tl.alpha, x, h, w, c, tl.tilesH, tl.tilesW, v, fs]);
   return v;
 }
 
 function outputTransform(engine: Engine, m: number, fs: number, y: number, h: number, w: number, c: number, bias: number, tl: Tiling, threads: number): void {
-  engine.run('winogradOutputTransform', splitRange(tl.tiles, threads, 1).map(([t0, t1], t) => [
-    t0, t1, tl.alpha, m, fs, y, h, w, c, tl.tilesH, tl.tilesW, bias, engine.scratch[t]!,
-  ]));
+  tileJob(engine, 'winogradOutputTransform', tl.tiles, threads, [tl.alpha, m, fs, y, h, w, c, tl.tilesH, tl.tilesW, bias]);
+}
+
+/**
+ * A tile transform over every tile: on one thread as one range; on several, tiles handed out in
+ * chunks (about 32 a thread) to whichever thread is free (the *Shared variants): fixed halves left
+ * one thread waiting for the other. Arguments after the tile range end with the thread's scratch.
+ */
+function tileJob(engine: Engine, name: 'winogradInputTransform' | 'winogradGradTransform' | 'winogradOutputTransform', tiles: number, threads: number, rest: number[]): void {
+  if (threads <= 1) {
+    engine.run(name, [[0, tiles, ...rest, engine.scratch[0]!]]);
+    return;
+  }
+  const chunk = Math.max(16, Math.ceil(tiles / (threads * 32)));
+  const next = engine.freshCounter();
+  engine.run(`${name}Shared`, Array.from({ length: threads }, (_, t) => [next, chunk, tiles, ...rest, engine.scratch[t]!]));
 }
 
 interface FreqOperand {
@@ -196,15 +207,23 @@ interface FreqOperand {
   colStride: number;
 }
 
-/** C_ξ[m, n] = op(A_ξ)[m, k] · op(B_ξ)[k, n] for every frequency ξ, frequencies split over threads. */
+/**
+ * C_ξ[m, n] = op(A_ξ)[m, k] · op(B_ξ)[k, n] for every frequency ξ. On several threads each takes
+ * the next frequency as it finishes one (winogradGemmsShared): a fixed half each left one thread
+ * waiting for the other.
+ */
 function gemms(engine: Engine, freqs: number, m: number, n: number, k: number, a: FreqOperand, b: FreqOperand, c: number, cFreqStride: number, ldc: number): void {
-  const threads = threadsFor(engine, freqs * m * n * k);
-  engine.run('winogradGemms', splitRange(freqs, threads, 1).map(([f0, f1], t) => [
-    f0, f1, m, n, k,
-    a.address, a.freqStride, a.rowStride, a.colStride,
-    b.address, b.freqStride, b.rowStride, b.colStride,
-    c, cFreqStride, ldc, engine.scratch[t]!,
-  ]));
+  const threads = Math.min(freqs, threadsFor(engine, freqs * m * n * k));
+  const operands = [m, n, k, a.address, a.freqStride, a.rowStride, a.colStride, b.address, b.freqStride, b.rowStride, b.colStride, c, cFreqStride, ldc];
+  if (threads <= 1) {
+    engine.run('winogradGemms', [[0, freqs, ...operands, engine.scratch[0]!]]);
+    return;
+  }
+  // Tall GEMMs with a short depth (the forward and input-gradient ones: M = tiles) also split into 4
+  // row blocks, whose items repack only the small B; deep ones (filter gradient: K = tiles) do not.
+  const rowBlock = m >= 2048 && k <= 1024 ? Math.ceil(m / 4 / 6) * 6 : m;
+  const next = engine.freshCounter();
+  engine.run('winogradGemmsShared', Array.from({ length: threads }, (_, t) => [next, freqs, rowBlock, ...operands, engine.scratch[t]!]));
 }
 
 function checkFilter(filter: TensorInfo, op: string): [number, number] {
@@ -290,9 +309,7 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
   const v = inputTransform(engine, addressOf(backend, x), h, w, cin, tl, vs, threads);
   const z = heap(backend)._malloc(freqs * zs * 4);
   const dyAddress = addressOf(backend, dy);
-  engine.run('winogradGradTransform', splitRange(tl.tiles, threads, 1).map(([t0, t1], t) => [
-    t0, t1, tl.alpha, dyAddress, h, w, cout, tl.tilesH, tl.tilesW, z, zs, engine.scratch[t]!,
-  ]));
+  tileJob(engine, 'winogradGradTransform', tl.tiles, threads, [tl.alpha, dyAddress, h, w, cout, tl.tilesH, tl.tilesW, z, zs]);
   // dU_ξ [Cin, CoutP] = V_ξᵀ · Z_ξ, a reduction over the tiles inside each GEMM.
   const du = heap(backend)._malloc(freqs * dus * 4);
   gemms(engine, freqs, cin, coutP, tl.tiles,
