@@ -5,6 +5,7 @@ export { gemm } from './gemm';
 export { columnSums } from './reduce';
 export { convForward, convFilterGradT } from './conv';
 export { maxPoolGrad } from './pool';
+export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';
 export { adamUpdate } from './adam';
 export { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batch-norm';
 export {

@@ -56,3 +56,15 @@ export function takeNext(counter: usize): i32 {
   store<i32>(counter, v + 1);
   return v;
 }
+
+/**
+ * Lanes of a where the mask m is set, else of b, for masks from comparisons (each lane all ones
+ * or all zeros), where both builds give the same bits. Relaxed SIMD's laneselect is one
+ * vblendvps on x64; v128.bitselect is an and, an andnot and an or.
+ */
+// @ts-ignore: decorator
+@inline
+export function selectLanes(a: v128, b: v128, m: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, m);
+  return v128.bitselect(a, b, m);
+}

@@ -14,7 +14,7 @@ export const ENGINE_FUNCTIONS = [
   'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormStats', 'batchNormNormalize', 'batchNormGradSums', 'batchNormInputGrad',
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
-  'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared',
+  'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared', 'maxPoolGradTiles', 'maxPoolGradScatter',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 
@@ -43,7 +43,7 @@ export class Engine {
     readonly backend: BackendWasm,
     private readonly pool: ThreadPool,
     private readonly fns: EngineFunction[],
-    /** Per-thread GEMM packing scratch, in the tfjs heap. */
+    /** Per-thread scratch in the tfjs heap (GEMM packing; any kernel may use it during its job). */
     readonly scratch: number[],
     /** Bytes of each thread's scratch. */
     readonly scratchBytes: number,

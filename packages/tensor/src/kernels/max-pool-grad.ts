@@ -2,16 +2,38 @@
 // negative (it routes the gradient to index 0 or drops it) and slow (~35× the forward pool).
 // This one scans each window of the NHWC input from heap views, picks the first maximum
 // among the real (unpadded) positions — tfjs-backend-cpu's rule — and adds dy there.
+// On the engine: assembly/pool.ts's maxPoolGrad (zero fill, then a read-modify-write per window),
+// and two faster kernels with the same bits (assembly/max-pool-grad.ts): `maxPoolGradTiles` for
+// windows that do not overlap (2×2 stride 2: each dx element written once), `maxPoolGradScatter`
+// for overlapping ones (the CNN's 3/2/1). maxPoolGrad remains for windows and channels whose
+// position table and winners do not fit a thread's scratch.
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { shape4 } from './conv-geometry.js';
 import { addressOf } from './wasm-ops.js';
-import { shapeStr } from '../checks.js';
-import { shapeSize } from '../checks.js';
+import { shapeSize, shapeStr } from '../checks.js';
 
 const OP = 'MaxPoolGrad';
+
+let fastPaths = true;
+
+/** Switches the engine's one-write paths off (the general read-modify-write kernel only), for tests and comparisons. */
+export function setMaxPoolGradFastPaths(on: boolean): void {
+  fastPaths = on;
+}
+
+/** Bytes of the window-position table at the start of a pool kernel's scratch (assembly/pool-window.ts). */
+export const poolTableBytes = (fh: number, fw: number): number => Math.ceil((Math.max(fh * fw, 9) * 4) / 64) * 64;
+
+/** Which engine kernel computes a MaxPoolGrad of this geometry, given each thread's scratch bytes (assembly/max-pool-grad.ts). */
+export function maxPoolGradPath(info: backend_util.Conv2DInfo, scratchBytes: number): 'tiles' | 'scatter' | 'general' {
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, inChannels: c } = info;
+  // The scratch holds the window's position table and its winners (c i32, 64-byte aligned).
+  if (!fastPaths || poolTableBytes(fh, fw) + 63 + 4 * c > scratchBytes) return 'general';
+  return sh >= fh && sw >= fw ? 'tiles' : 'scatter';
+}
 
 const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
@@ -34,7 +56,11 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const args = [addressOf(wasm, input), addressOf(wasm, dy), addressOf(wasm, out), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left];
     const threads = shapeSize(input.shape) < 1 << 16 ? 1 : engine.threads;
-    engine.run('maxPoolGrad', splitRange(batchSize, threads, 1).map(([b0, b1]) => [...args, b0, b1]));
+    const ranges = splitRange(batchSize, threads, 1);
+    const path = maxPoolGradPath(info, engine.scratchBytes);
+    if (path === 'tiles') engine.run('maxPoolGradTiles', ranges.map(([b0, b1], t) => [...args, engine.scratch[t]!, b0, b1]));
+    else if (path === 'scatter') engine.run('maxPoolGradScatter', ranges.map(([b0, b1], t) => [...args, engine.scratch[t]!, b0, b1]));
+    else engine.run('maxPoolGrad', ranges.map(([b0, b1]) => [...args, b0, b1]));
     return out;
   }
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;

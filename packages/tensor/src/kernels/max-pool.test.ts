@@ -1,0 +1,147 @@
+// MaxPool and MaxPoolGrad on the engine (assembly/pool.ts) against tfjs-backend-cpu, on the CNN's
+// 3/2/1 pool, non-overlapping windows (2×2 stride 2, stride past the window, padded), odd sizes,
+// channels not a multiple of 4, batch 1; 1 and 2 engine threads bit-identical; MaxPoolGrad's
+// fast paths (tiles, scatter) bit-identical to the general kernel, also on NaN, ±∞ and −0; no
+// tensor leaks.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from '../tf.js';
+import { initBackend } from '../backend.js';
+import { leakedTensors, sameBits, seededNormals, valuesOn } from '../test/index.js';
+import { Engine, engineFor, useEngine } from '../engine/engine.js';
+import { maxPoolGradPath, setMaxPoolGradFastPaths } from './max-pool-grad.js';
+import { shapeSize } from '../checks.js';
+
+type Pair = number | [number, number];
+type Pad = 'same' | 'valid' | number;
+
+let twoThreads: Engine;
+let oneThread: Engine;
+let mulAdd: Engine; // the build without relaxed SIMD: bitselect where the FMA build uses laneselect
+
+beforeAll(async () => {
+  const info = await initBackend({ threads: 2 });
+  expect(info.engine?.threads).toBe(2);
+  twoThreads = engineFor(tf.backend())!;
+  oneThread = await Engine.start(tf.backend() as BackendWasm, { threads: 1, math: twoThreads.info.math });
+  mulAdd = await Engine.start(tf.backend() as BackendWasm, { threads: 2, math: 'muladd' });
+});
+
+afterEach(() => {
+  setMaxPoolGradFastPaths(true);
+  useEngine(twoThreads);
+});
+
+afterAll(() => {
+  useEngine(twoThreads);
+  oneThread.close();
+  mulAdd.close();
+});
+
+async function onWasm(engine: Engine, fn: () => tf.Tensor): Promise<Float32Array> {
+  useEngine(engine);
+  return valuesOn('wasm', fn);
+}
+
+/** x values with the cases that decide a window: ties (rounded), NaN, ±∞, −0, all-negative windows. */
+function awkwardValues(n: number, seed: number): Float32Array {
+  return seededNormals(n, seed).map((v, i) => {
+    if (i % 23 === 5) return NaN;
+    if (i % 19 === 3) return -Infinity;
+    if (i % 37 === 7) return Infinity;
+    if (i % 13 === 2) return -0;
+    return i % 3 === 0 ? Math.round(v) : v - 2;
+  });
+}
+
+/** dy values: random (so the order of a sum shows), with −0, ±∞ and NaN. */
+function awkwardGradients(n: number, seed: number): Float32Array {
+  return seededNormals(n, seed).map((v, i) => (i % 17 === 1 ? -0 : i % 41 === 4 ? Infinity : i % 43 === 6 ? -Infinity : i % 47 === 8 ? NaN : v));
+}
+
+interface PoolCase {
+  x: [number, number, number, number];
+  f: Pair;
+  s: Pair;
+  pad: Pad;
+  path: 'tiles' | 'scatter';
+}
+
+const cases: PoolCase[] = [
+  { x: [2, 8, 8, 64], f: 3, s: 2, pad: 1, path: 'scatter' }, // the CNN's pool
+  { x: [3, 16, 16, 130], f: 3, s: 2, pad: 1, path: 'scatter' }, // past 2^16 elements: 2 threads
+  { x: [1, 32, 32, 8], f: 3, s: 2, pad: 1, path: 'scatter' }, // batch 1
+  { x: [3, 5, 7, 6], f: 3, s: 2, pad: 'same', path: 'scatter' }, // asymmetric padding
+  { x: [2, 2, 2, 5], f: 3, s: 2, pad: 1, path: 'scatter' }, // one output, windows mostly padding
+  { x: [1, 7, 5, 2], f: 2, s: 1, pad: 'valid', path: 'scatter' },
+  { x: [2, 9, 6, 7], f: [3, 2], s: [1, 2], pad: 'valid', path: 'scatter' }, // overlapping in height only
+  { x: [1, 4, 4, 5], f: 2, s: 2, pad: 'valid', path: 'tiles' },
+  { x: [4, 16, 16, 68], f: 2, s: 2, pad: 'valid', path: 'tiles' }, // 2 threads
+  { x: [2, 5, 7, 3], f: 2, s: 2, pad: 'valid', path: 'tiles' }, // odd: last row and column in no window
+  { x: [1, 7, 9, 6], f: 2, s: 3, pad: 'valid', path: 'tiles' }, // stride past the window: gaps
+  { x: [2, 7, 7, 9], f: 3, s: 3, pad: 'same', path: 'tiles' }, // padded tiles
+  { x: [1, 1, 1, 1], f: 1, s: 1, pad: 'valid', path: 'tiles' },
+  { x: [2, 9, 9, 6], f: 4, s: 4, pad: 'same', path: 'tiles' }, // windows past 9 positions: the generic loops
+  { x: [1, 9, 10, 5], f: 5, s: 1, pad: 'same', path: 'scatter' }, // up to 25 windows per pixel
+  { x: [1, 9, 10, 8], f: 4, s: 2, pad: 'valid', path: 'scatter' },
+];
+
+const poolInfo = ({ x, f, s, pad }: PoolCase) => backend_util.computePool2DInfo(x, f, s, 1, pad);
+
+describe('engine MaxPoolGrad', () => {
+  it.each(cases)('x $x, window $f stride $s pad $pad ($path): equal to tfjs-cpu, same bits on 1 and 2 threads', async (c) => {
+    expect(maxPoolGradPath(poolInfo(c), twoThreads.scratchBytes)).toBe(c.path);
+    // Ties (rounded values) and all-negative windows; distinct integer weights per output, so a
+    // misrouted gradient shows and sums of several windows are exact in float32 and float64 alike.
+    const raw = seededNormals(shapeSize(c.x), 21).map((v, i) => (i % 2 === 0 ? Math.round(v) : v) - 3);
+    const fn = () => {
+      const x = tf.tensor(raw, c.x) as tf.Tensor4D;
+      const pooled = (input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, c.f, c.s, c.pad);
+      const shape = pooled(x).shape;
+      return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(pooled(input), tf.range(1, 1 + shapeSize(shape)).reshape(shape))))(x);
+    };
+    const cpu = await onCpu(fn);
+    const two = await onWasm(twoThreads, fn);
+    const one = await onWasm(oneThread, fn);
+    expect(sameBits(two, cpu)).toBe(true);
+    expect(sameBits(one, two)).toBe(true);
+  });
+
+  it.each(cases)('x $x, window $f stride $s pad $pad ($path): the same bits as the general kernel (random dy, NaN, ±∞, −0)', async (c) => {
+    const info = poolInfo(c);
+    const xs = awkwardValues(shapeSize(c.x), 22);
+    const dys = awkwardGradients(shapeSize(info.outShape), 23);
+    const fn = () => {
+      const input = tf.tensor(xs, c.x);
+      const dy = tf.tensor(dys, info.outShape);
+      const output = tf.maxPool(input as tf.Tensor4D, c.f, c.s, c.pad);
+      return tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, { filterSize: c.f, strides: c.s, pad: c.pad }) as tf.Tensor;
+    };
+    const fast = await onWasm(twoThreads, fn);
+    const fastOne = await onWasm(oneThread, fn);
+    const fastMulAdd = await onWasm(mulAdd, fn);
+    setMaxPoolGradFastPaths(false);
+    const general = await onWasm(twoThreads, fn);
+    expect(sameBits(fast, general)).toBe(true);
+    expect(sameBits(fastOne, general)).toBe(true);
+    expect(sameBits(fastMulAdd, general)).toBe(true);
+  });
+
+  it('takes the general kernel when a window\'s positions and winners do not fit the scratch', () => {
+    const wide = backend_util.computePool2DInfo([1, 4, 4, 1 << 18], 3, 2, 1, 1);
+    expect(maxPoolGradPath(wide, twoThreads.scratchBytes)).toBe('general');
+    expect(maxPoolGradPath(wide, 64 + 63 + 4 * (1 << 18))).toBe('scatter');
+  });
+
+  it('leaves no tensor behind', () => {
+    useEngine(twoThreads);
+    const x = tf.tensor(seededNormals(2 * 8 * 8 * 16, 24), [2, 8, 8, 16]) as tf.Tensor4D;
+    const grads = (f: number, s: number, pad: Pad) => tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, f, s, pad)))(x).dispose();
+    expect(leakedTensors(() => grads(3, 2, 1))).toBe(0);
+    expect(leakedTensors(() => grads(2, 2, 'valid'))).toBe(0);
+    x.dispose();
+  });
+});
+
+const onCpu = (fn: () => tf.Tensor): Promise<Float32Array> => valuesOn('cpu', fn);
