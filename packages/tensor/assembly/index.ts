@@ -6,6 +6,7 @@ export { columnSums } from './reduce';
 export { convForward, convFilterGradT } from './conv';
 export { maxPoolGrad } from './pool';
 export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';
+export { maxPool } from './max-pool';
 export { adamUpdate } from './adam';
 export { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batch-norm';
 export {

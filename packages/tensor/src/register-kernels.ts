@@ -8,6 +8,7 @@ import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { identityConfig } from './kernels/identity.js';
+import { maxPoolConfig } from './kernels/max-pool.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { maximumConfig, minimumConfig } from './kernels/min-max.js';
 import { reluGradConfig, reluGradientConfig } from './kernels/relu-grad.js';
@@ -25,6 +26,7 @@ export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   fusedConv2dConfig,
   conv2dBackpropInputConfig,
   sliceConfig,
+  maxPoolConfig,
   maxPoolGradConfig,
   sumConfig,
   identityConfig,

@@ -89,6 +89,35 @@ const cases: PoolCase[] = [
 
 const poolInfo = ({ x, f, s, pad }: PoolCase) => backend_util.computePool2DInfo(x, f, s, 1, pad);
 
+describe('engine MaxPool', () => {
+  it.each(cases)('x $x, window $f stride $s pad $pad: the same bits as tfjs-cpu (NaN, ±∞, −0), on 1 and 2 threads', async (c) => {
+    const raw = awkwardValues(shapeSize(c.x), 51);
+    const fn = () => tf.maxPool(tf.tensor(raw, c.x) as tf.Tensor4D, c.f, c.s, c.pad);
+    const cpu = await onCpu(fn);
+    const two = await onWasm(twoThreads, fn);
+    const one = await onWasm(oneThread, fn);
+    const fallback = await onWasm(mulAdd, fn);
+    expect(sameBits(two, cpu)).toBe(true);
+    expect(sameBits(one, two)).toBe(true);
+    expect(sameBits(fallback, two)).toBe(true);
+  });
+
+  it('a 1×1 window of stride 1 returns the input unchanged, NaN included, as tfjs-cpu does', async () => {
+    const raw = awkwardValues(2 * 3 * 4 * 5, 52);
+    const fn = () => tf.maxPool(tf.tensor(raw, [2, 3, 4, 5]) as tf.Tensor4D, 1, 1, 'valid');
+    const two = await onWasm(twoThreads, fn);
+    expect(sameBits(two, await onCpu(fn))).toBe(true);
+    expect(sameBits(two, raw)).toBe(true);
+  });
+
+  it('leaves no tensor behind', () => {
+    useEngine(twoThreads);
+    const x = tf.tensor(seededNormals(2 * 8 * 8 * 16, 53), [2, 8, 8, 16]) as tf.Tensor4D;
+    expect(leakedTensors(() => tf.maxPool(x, 3, 2, 1).dispose())).toBe(0);
+    x.dispose();
+  });
+});
+
 describe('engine MaxPoolGrad', () => {
   it.each(cases)('x $x, window $f stride $s pad $pad ($path): equal to tfjs-cpu, same bits on 1 and 2 threads', async (c) => {
     expect(maxPoolGradPath(poolInfo(c), twoThreads.scratchBytes)).toBe(c.path);
