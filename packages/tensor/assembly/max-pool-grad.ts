@@ -3,8 +3,7 @@
 // the winners of a window come from windowArgmax (pool-window.ts: the same rule, the channels in
 // the inner loop over a table of positions), and
 //  - maxPoolGradScatter keeps maxPoolGrad's order, zeroing each image just before its windows
-//    (maxPoolGrad zeroes a thread's whole range first, 8 MiB for the CNN's first pool, so the
-//    read-modify-writes found dx out of cache);
+//    (maxPoolGrad zeroes a thread's whole range first: 8 MiB of the CNN's first pool);
 //  - maxPoolGradTiles, for windows that do not overlap (stride ≥ window both ways: 2×2 stride 2),
 //    writes each dx element once: 0 + dy where it won (the sum maxPoolGrad forms, −0 becoming +0),
 //    else 0 — no zero pass and no read-modify-write.

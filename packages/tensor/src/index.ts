@@ -7,6 +7,7 @@ export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKern
 export { engineInfo, setEngineEnabled, type EngineInfo, type EngineMath } from './engine/engine.js';
 export { fusedAdamAvailable, fusedAdamUpdate, type AdamUpdateAttrs } from './ops/adam-update.js';
 export { fusedSgdAvailable, fusedSgdUpdate, type SgdUpdateAttrs } from './ops/sgd-update.js';
+export { setMaxPoolGradFastPaths } from './kernels/max-pool-grad.js';
 export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, type BatchNormForwardResult } from './ops/batch-norm.js';
 export { engineFor } from './engine/engine.js';
 export {

@@ -1,4 +1,4 @@
-// MaxPool (NHWC, float32) on the engine (assembly/pool.ts): output rows split over the threads,
+// MaxPool (NHWC, float32) on the engine (assembly/max-pool.ts): output rows split over the threads,
 // four channels per f32x4.pmax. With the engine's pool holding the threads, the stock kernel
 // (XNNPACK) runs on one. Same values as tfjs-backend-cpu, bit for bit: start at −∞ and take a value
 // only if greater (NaN never wins; XNNPACK gives −∞ for a window [NaN, 1]), and a 1×1 window of
