@@ -1,4 +1,4 @@
-// MaxPool and MaxPoolGrad on the engine (assembly/pool.ts) against tfjs-backend-cpu, on the CNN's
+// MaxPool and MaxPoolGrad on the engine (assembly/max-pool.ts, max-pool-grad.ts, pool.ts) against tfjs-backend-cpu, on the CNN's
 // 3/2/1 pool, non-overlapping windows (2×2 stride 2, stride past the window, padded), odd sizes,
 // channels not a multiple of 4, batch 1; 1 and 2 engine threads bit-identical; MaxPoolGrad's
 // fast paths (tiles, scatter) bit-identical to the general kernel, also on NaN, ±∞ and −0; no
