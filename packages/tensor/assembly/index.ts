@@ -15,5 +15,5 @@ export {
   winogradOutputTransformShared,
 } from './winograd';
 export { sgdUpdate } from './sgd';
-export { minMaxScalar, minMaxSame } from './elementwise';
+export { addSame, minMaxScalar, minMaxSame } from './elementwise';
 export { reluGrad } from './relu-grad';

@@ -2,6 +2,7 @@
 // kernels (the stock config's setupFunc is kept, so the stock kernel stays callable as fallback).
 import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { adamUpdateConfig } from './kernels/adam-update.js';
+import { addConfig } from './kernels/add.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { batchNormBackwardConfig, batchNormForwardConfig } from './kernels/batch-norm.js';
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
@@ -32,6 +33,7 @@ export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   identityConfig,
   maximumConfig,
   minimumConfig,
+  addConfig,
 ];
 
 let enabled = false;

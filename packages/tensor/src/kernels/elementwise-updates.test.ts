@@ -1,4 +1,4 @@
-// The engine's Maximum/Minimum fast path and its fused SGD update: equal to tfjs-backend-cpu
+// The engine's Maximum/Minimum, same-shape Add fast paths and its fused SGD update: equal to tfjs-backend-cpu
 // (bit for bit: both are exact float32 operations in the same order), the same bits on 1 and 2
 // threads, the stock kernel for broadcasts it does not take, and no tensor leaks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,35 @@ describe('Maximum / Minimum on the engine', () => {
     const x = tf.tensor(seededNormals(1000, 5), [10, 100]);
     const before = tf.memory().numTensors;
     tf.tidy(() => tf.minimum(tf.maximum(x, 0), 1)).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+});
+
+describe('Add of two tensors of one shape on the engine', () => {
+  // Odd sizes (a tail after the 4-lane loop), one element, past the 2-thread split (65536).
+  const shapes = [[1], [7], [3, 5, 7], [2, 16, 16, 130]];
+  it.each(shapes)('add of two %j tensors: tfjs-cpu bit for bit (±Infinity, −0, NaN), the same bits on 1 and 2 threads', async (...shape) => {
+    const n = shapeSize(shape);
+    const a = withSpecials(n, 61);
+    const b = withSpecials(n, 62).map((v, i) => (i % 5 === 0 ? -a[i]! : v)); // exact cancellations: +0
+    if (n >= 4) [a[1], b[1], a[2], b[2], a[3], b[3]] = [Infinity, -Infinity, -0, -0, 3.4e38, 3.4e38]; // NaN, −0, overflow
+    const fn = () => tf.add(tf.tensor(a, shape), tf.tensor(b, shape));
+    const cpu = await values('cpu', null, fn);
+    const two = await values('wasm', twoThreads, fn);
+    const one = await values('wasm', oneThread, fn);
+    expect(sameValues(two, cpu)).toBe(true);
+    expect(sameBits(one, two)).toBe(true);
+  });
+
+  it('a broadcast add and int32 go to the stock kernel; no tensor leaks', async () => {
+    const rows = () => tf.add(tf.tensor(seededNormals(12, 64), [4, 3]), tf.tensor(seededNormals(3, 65), [3]));
+    expect(sameValues(await values('wasm', twoThreads, rows), await values('cpu', null, rows))).toBe(true);
+    useEngine(twoThreads);
+    expect(Array.from(await tf.add(tf.tensor([1, 2], [2], 'int32'), tf.tensor([3, -5], [2], 'int32')).data())).toEqual([4, -3]);
+    const x = tf.tensor(seededNormals(1000, 66), [10, 100]);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => tf.add(tf.add(x, x), x)).dispose();
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
