@@ -1,5 +1,5 @@
 import { initBackend, tf } from '@backprop/tensor';
-import { expectClose, seededTensor } from '@backprop/tensor/test';
+import { expectClose, sameBits, seededTensor } from '@backprop/tensor/test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
 import { relToMax } from './testing/fixtures.js';
@@ -100,6 +100,49 @@ describe('BatchNorm2d', () => {
     expectClose(bn.runningVar, unbiased.map((v) => 0.9 + 0.1 * v), { rtol: 1e-5 });
     expect(() => bn.forward(tf.zeros([2, 3, 4, 4]))).toThrow('BatchNorm2d.forward: x must have shape [N, H, W, 3] (NHWC), got [2, 3, 4, 4]');
     expect(bn.namedBuffers().map(([n]) => n)).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
+    bn.dispose();
+  });
+});
+
+describe('BatchNorm2d.forwardRelu', () => {
+  /** Output, dx, dγ, dβ and the running statistics of ReLU(BN(x)) · w summed, by `run`. */
+  async function outcome(run: (bn: BatchNorm2d, x: tf.Tensor) => tf.Tensor, training: boolean): Promise<Float32Array[]> {
+    const bn = new BatchNorm2d(6);
+    bn.weight!.assign(seededTensor([6], 71));
+    bn.bias!.assign(seededTensor([6], 72));
+    if (!training) bn.eval();
+    const x = seededTensor([4, 5, 5, 6], 73);
+    const w = seededTensor([4, 5, 5, 6], 74);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(run(bn, x), w)) as tf.Scalar, [bn.weight!, bn.bias!]);
+    const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(run(bn, v), w)))(x);
+    const y = run(bn, x);
+    const out = await Promise.all([y, dx, grads[bn.weight!.name]!, grads[bn.bias!.name]!, bn.runningMean, bn.runningVar, value].map(async (t) => Float32Array.from(await t.data())));
+    tf.dispose([x, w, y, dx, value, ...Object.values(grads)]);
+    bn.dispose();
+    return out;
+  }
+
+  it.each([true, false])('training %s: the values and gradients of relu(forward(x)), bit for bit, and the same running statistics', async (training) => {
+    const fused = await outcome((bn, x) => bn.forwardRelu(x), training);
+    const separate = await outcome((bn, x) => tf.relu(bn.forward(x)), training);
+    const names = ['y', 'dx', 'dγ', 'dβ', 'running mean', 'running var', 'loss'];
+    fused.forEach((v, i) => expect(sameBits(v, separate[i]!), names[i]).toBe(true));
+    expect(fused[0]!.some((v) => v === 0) && fused[0]!.some((v) => v > 0)).toBe(true);
+  });
+
+  it('in training on the engine, one kernel each way: no Relu and no ReLU gradient kernel', async () => {
+    const bn = new BatchNorm2d(8);
+    const x = seededTensor([2, 4, 4, 8], 75);
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => {
+      tf.grad((v: tf.Tensor) => tf.sum(bn.forwardRelu(v)))(x).dispose();
+    });
+    const kernels = profile.kernels.map((k) => k.name);
+    expect(kernels).toContain('BackpropBatchNormForward');
+    expect(kernels).not.toContain('Relu');
+    expect(kernels).not.toContain('BackpropReluGrad');
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
     bn.dispose();
   });
 });

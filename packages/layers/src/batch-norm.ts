@@ -55,6 +55,20 @@ abstract class BatchNormBase extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
+    return this.normalize(x, false);
+  }
+
+  /**
+   * ReLU(this.forward(x)) — a pre-activation block's BN → ReLU. In training on Backprop's engine it
+   * is one kernel each way (the ReLU inside BatchNorm's passes: the BatchNorm output before the ReLU
+   * and the ReLU's input gradient are never written), with the values of the two ops one after
+   * the other; elsewhere it is the two ops.
+   */
+  forwardRelu(x: tf.Tensor): tf.Tensor {
+    return this.normalize(x, true);
+  }
+
+  private normalize(x: tf.Tensor, relu: boolean): tf.Tensor {
     if (x.rank !== this.rank || x.shape[this.rank - 1] !== this.numFeatures) {
       throw new Error(`${this.opName}.forward: x must have shape ${this.expectedShape()}, got ${shapeStr(x.shape)}`);
     }
@@ -68,8 +82,9 @@ abstract class BatchNormBase extends Module {
       const x2 = tf.reshape(x, [count, c]);
       const gamma = this.weight ?? tf.ones([c]);
       const beta = this.bias ?? tf.zeros([c]);
-      const y = this.training ? this.trainForward(x2, gamma, beta) : this.evalForward(x2, gamma, beta);
-      return tf.reshape(y, x.shape);
+      const fusedRelu = relu && this.training && fusedBatchNormAvailable();
+      const y = this.training ? this.trainForward(x2, gamma, beta, fusedRelu) : this.evalForward(x2, gamma, beta);
+      return tf.reshape(relu && !fusedRelu ? tf.relu(y) : y, x.shape);
     });
   }
 
@@ -88,22 +103,23 @@ abstract class BatchNormBase extends Module {
    * over x); elsewhere tfjs ops with column sums (column-sum.ts). Equal to autograd's gradient
    * (batch-norm.test.ts).
    */
-  private trainForward(x2: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  private trainForward(x2: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, fusedRelu: boolean): tf.Tensor {
     const m = x2.shape[0]!;
     const fused = fusedBatchNormAvailable();
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [x, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
       if (fused) {
         // The same formulas in one engine kernel each way (@backprop/tensor ops/batch-norm.ts).
-        const r = fusedBatchNormForward(x, g, b, this.eps);
+        const r = fusedBatchNormForward(x, g, b, this.eps, fusedRelu);
         this.updateRunningStats(r.mean, r.variance, m);
-        // x itself is kept for the backward (it is alive anyway: the block's residual input), not x̂.
-        save([x, r.mean, r.invStd, g]);
+        // x itself is kept for the backward (it is alive anyway: the block's residual input), not x̂;
+        // with the ReLU, its output too (alive anyway: the next conv's input).
+        save(fusedRelu ? [x, r.mean, r.invStd, g, r.y] : [x, r.mean, r.invStd, g]);
         return {
           value: r.y,
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const [sX, sMean, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-            return fusedBatchNormBackward(dy, sX, sGamma, sMean, sInvStd);
+            const [sX, sMean, sInvStd, sGamma, sOut] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+            return fusedBatchNormBackward(dy, sX, sGamma, sMean, sInvStd, sOut);
           },
         };
       }

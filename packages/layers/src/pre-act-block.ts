@@ -17,6 +17,7 @@ export class PreActBlock extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.add(x, this.conv.forward(tf.relu(this.bn.forward(x)))));
+    // bn.forwardRelu: ReLU(BN(x)), one engine kernel each way where the engine runs.
+    return tf.tidy(() => tf.add(x, this.conv.forward(this.bn.forwardRelu(x))));
   }
 }

@@ -15,6 +15,24 @@
 // @backprop/layers' BatchNorm (Ioffe & Szegedy's closed-form backward):
 //   μ = Σx/M,  σ² = Σ(x−μ)²/M,  r = 1/√(σ²+ε),  x̂ = (x−μ)·r,  y = x̂·γ + β
 //   dβ = Σdy,  dγ = Σdy·x̂,  dx = (dy·M − dβ − x̂·dγ) · (γ·r/M)
+// With a ReLU after it (a pre-activation block's BN → ReLU), the forward writes max(y, 0) instead of
+// y (f32x4.max: NaN stays NaN, −0 becomes +0, as Math.max(0, y)), and the backward takes the ReLU's
+// output o and uses dy·s(o) for dy, s = 1 where o > 0, NaN where o is NaN, else 0: the values of
+// tfjs's ReLU gradient dy·cast(step(y)) (relu-grad.ts): the values of BatchNorm, tfjs-backend-cpu's Relu
+// and their two gradients one after the other, without writing y and the ReLU's dy.
+
+/** dy·s(o): ReLU's gradient through its output o (o > 0: dy; o NaN: NaN; else dy·0). */
+// @ts-ignore: decorator
+@inline
+function reluMask(d: v128, o: v128): v128 {
+  return f32x4.mul(d, v128.bitselect(o, v128.and(f32x4.splat(1), f32x4.gt(o, f32x4.splat(0))), f32x4.ne(o, o)));
+}
+
+// @ts-ignore: decorator
+@inline
+function reluMaskLane(d: f32, o: f32): f32 {
+  return d * (o != o ? o : o > 0 ? <f32>1 : <f32>0);
+}
 
 /** Channels [c0, c1): mean, variance (biased), invStd [C] of x [M, C]. */
 export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, variance: usize, invStd: usize, c0: i32, c1: i32): void {
@@ -61,8 +79,16 @@ export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, 
   }
 }
 
-/** Rows [r0, r1): y = x̂·γ + β with x̂ = (x − μ)·r. */
-export function batchNormNormalize(x: usize, c: i32, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize, r0: i32, r1: i32): void {
+/** Rows [r0, r1): y = x̂·γ + β with x̂ = (x − μ)·r, or max(y, 0) where relu ≠ 0. */
+export function batchNormNormalize(x: usize, c: i32, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize, relu: i32, r0: i32, r1: i32): void {
+  // Two copies of the loop, the flag a constant in each: no per-element test.
+  if (relu != 0) normalizeRows(x, c, gamma, beta, mean, invStd, y, true, r0, r1);
+  else normalizeRows(x, c, gamma, beta, mean, invStd, y, false, r0, r1);
+}
+
+// @ts-ignore: decorator
+@inline
+function normalizeRows(x: usize, c: i32, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize, relu: bool, r0: i32, r1: i32): void {
   const row = <usize>c * 4;
   const vEnd = <usize>(c & ~3) * 4;
   const end = <usize>c * 4;
@@ -73,17 +99,29 @@ export function batchNormNormalize(x: usize, c: i32, gamma: usize, beta: usize, 
     o = 0;
     for (; o < vEnd; o += 16) {
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
-      v128.store(y + off + o, f32x4.add(f32x4.mul(h, v128.load(gamma + o)), v128.load(beta + o)));
+      const v = f32x4.add(f32x4.mul(h, v128.load(gamma + o)), v128.load(beta + o));
+      v128.store(y + off + o, relu ? f32x4.max(v, f32x4.splat(0)) : v);
     }
     for (; o < end; o += 4) {
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
-      store<f32>(y + off + o, h * load<f32>(gamma + o) + load<f32>(beta + o));
+      const v = f32x4.splat(h * load<f32>(gamma + o) + load<f32>(beta + o));
+      store<f32>(y + off + o, f32x4.extract_lane(relu ? f32x4.max(v, f32x4.splat(0)) : v, 0));
     }
   }
 }
 
-/** Channels [c0, c1): dβ = Σdy, dγ = Σdy·x̂ [C] from dy, x [M, C] and mean, invStd [C] (x̂ recomputed as the forward computed it). */
-export function batchNormGradSums(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, dGamma: usize, dBeta: usize, c0: i32, c1: i32): void {
+/**
+ * Channels [c0, c1): dβ = Σdy, dγ = Σdy·x̂ [C] from dy, x [M, C] and mean, invStd [C] (x̂ recomputed as
+ * the forward computed it); dy·s(o) for dy where `reluOut` (the ReLU's output [M, C]) is not 0.
+ */
+export function batchNormGradSums(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, dGamma: usize, dBeta: usize, reluOut: usize, c0: i32, c1: i32): void {
+  if (reluOut != 0) gradSumsRows(dy, x, m, c, mean, invStd, dGamma, dBeta, reluOut, true, c0, c1);
+  else gradSumsRows(dy, x, m, c, mean, invStd, dGamma, dBeta, 0, false, c0, c1);
+}
+
+// @ts-ignore: decorator
+@inline
+function gradSumsRows(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, dGamma: usize, dBeta: usize, reluOut: usize, relu: bool, c0: i32, c1: i32): void {
   const row = <usize>c * 4;
   const v0 = <usize>c0 * 4;
   const vEnd = <usize>(c0 + ((c1 - c0) & ~3)) * 4;
@@ -95,13 +133,15 @@ export function batchNormGradSums(dy: usize, x: usize, m: i32, c: i32, mean: usi
   for (let r = 0; r < m; r++, off += row) {
     let o = v0;
     for (; o < vEnd; o += 16) {
-      const d = v128.load(dy + off + o);
+      const g = v128.load(dy + off + o);
+      const d = relu ? reluMask(g, v128.load(reluOut + off + o)) : g;
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
       v128.store(dBeta + o, f32x4.add(v128.load(dBeta + o), d));
       v128.store(dGamma + o, f32x4.add(v128.load(dGamma + o), f32x4.mul(d, h)));
     }
     for (; o < end; o += 4) {
-      const d = load<f32>(dy + off + o);
+      const g = load<f32>(dy + off + o);
+      const d = relu ? reluMaskLane(g, load<f32>(reluOut + off + o)) : g;
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
       store<f32>(dBeta + o, load<f32>(dBeta + o) + d);
       store<f32>(dGamma + o, load<f32>(dGamma + o) + d * h);
@@ -111,13 +151,13 @@ export function batchNormGradSums(dy: usize, x: usize, m: i32, c: i32, mean: usi
 
 /**
  * Rows [r0, r1): dx = (dy·M − dβ − x̂·dγ)·k with k = γ·r/M, from dy, x [M, C] and γ, mean, invStd,
- * dγ, dβ [C]. `scratch`: C floats for k (each thread computes its own copy: C divisions).
+ * dγ, dβ [C]; dy·s(o) for dy where `reluOut` is not 0. `scratch`: C floats for k (each thread
+ * computes its own copy: C divisions).
  */
 export function batchNormInputGrad(
   dy: usize, x: usize, m: i32, c: i32, gamma: usize, mean: usize, invStd: usize, dGamma: usize, dBeta: usize,
-  dx: usize, r0: i32, r1: i32, scratch: usize,
+  dx: usize, reluOut: usize, r0: i32, r1: i32, scratch: usize,
 ): void {
-  const row = <usize>c * 4;
   const count = <f32>m;
   const vEnd = <usize>(c & ~3) * 4;
   const end = <usize>c * 4;
@@ -125,18 +165,36 @@ export function batchNormInputGrad(
   let o: usize = 0;
   for (; o < vEnd; o += 16) v128.store(k + o, f32x4.div(f32x4.mul(v128.load(gamma + o), v128.load(invStd + o)), f32x4.splat(count)));
   for (; o < end; o += 4) store<f32>(k + o, (load<f32>(gamma + o) * load<f32>(invStd + o)) / count);
+  if (reluOut != 0) inputGradRows(dy, x, m, c, mean, invStd, dGamma, dBeta, dx, reluOut, true, r0, r1, k);
+  else inputGradRows(dy, x, m, c, mean, invStd, dGamma, dBeta, dx, 0, false, r0, r1, k);
+}
+
+// @ts-ignore: decorator
+@inline
+function inputGradRows(
+  dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, dGamma: usize, dBeta: usize,
+  dx: usize, reluOut: usize, relu: bool, r0: i32, r1: i32, k: usize,
+): void {
+  const row = <usize>c * 4;
+  const count = <f32>m;
+  const vEnd = <usize>(c & ~3) * 4;
+  const end = <usize>c * 4;
   const mm = f32x4.splat(count);
   let off = <usize>r0 * row;
   for (let r = r0; r < r1; r++, off += row) {
-    o = 0;
+    let o: usize = 0;
     for (; o < vEnd; o += 16) {
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
-      const t = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(dy + off + o), mm), v128.load(dBeta + o)), f32x4.mul(h, v128.load(dGamma + o)));
+      const g = v128.load(dy + off + o);
+      const d = relu ? reluMask(g, v128.load(reluOut + off + o)) : g;
+      const t = f32x4.sub(f32x4.sub(f32x4.mul(d, mm), v128.load(dBeta + o)), f32x4.mul(h, v128.load(dGamma + o)));
       v128.store(dx + off + o, f32x4.mul(t, v128.load(k + o)));
     }
     for (; o < end; o += 4) {
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
-      store<f32>(dx + off + o, ((load<f32>(dy + off + o) * count - load<f32>(dBeta + o)) - h * load<f32>(dGamma + o)) * load<f32>(k + o));
+      const g = load<f32>(dy + off + o);
+      const d = relu ? reluMaskLane(g, load<f32>(reluOut + off + o)) : g;
+      store<f32>(dx + off + o, ((d * count - load<f32>(dBeta + o)) - h * load<f32>(dGamma + o)) * load<f32>(k + o));
     }
   }
 }

@@ -228,6 +228,49 @@ describe('engine BatchNorm (fused forward and backward)', () => {
   });
 });
 
+describe('engine BatchNorm + ReLU (one kernel each way)', () => {
+  // The forward's ReLU and the backward's pass through it fused into BatchNorm's passes: the same bits as
+  // BatchNorm, then max(y, 0) (tfjs-backend-cpu's Relu rule), then BackpropReluGrad and BatchNorm's backward.
+  const cases: Array<[number, number]> = [[7, 3], [33, 21], [4096, 64], [512, 130]];
+  it.each(cases)('x [%i, %i]: the same bits as the unfused ops (dy with ±Infinity and NaN), on 1 and 2 threads and without FMA', async (m, c) => {
+    const eps = 1e-5;
+    const inputs = () => ({
+      x: tf.tensor(seededNormals(m * c, 41).map((v, i) => 3 * v + (i % c) - c / 2), [m, c]),
+      gamma: tf.tensor(seededNormals(c, 42), [c]),
+      beta: tf.tensor(seededNormals(c, 43), [c]),
+      dy: tf.tensor(seededNormals(m * c, 44).map((v, i) => (i % 97 === 3 ? Infinity : i % 89 === 5 ? NaN : v)), [m, c]),
+    });
+    const fused = () => {
+      const { x, gamma, beta, dy } = inputs();
+      const r = fusedBatchNormForward(x, gamma, beta, eps, true);
+      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dy, x, gamma, r.mean, r.invStd, r.y);
+      return tf.concat([r.y.flatten(), r.mean, r.variance, dx.flatten(), dGamma, dBeta]);
+    };
+    const separate = () => {
+      const { x, gamma, beta, dy } = inputs();
+      const r = fusedBatchNormForward(x, gamma, beta, eps);
+      const out = tf.maximum(r.y, 0);
+      const dyBn = tf.engine().runKernel('BackpropReluGrad', { dy, x: r.y }) as tf.Tensor;
+      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dyBn, x, gamma, r.mean, r.invStd);
+      return tf.concat([out.flatten(), r.mean, r.variance, dx.flatten(), dGamma, dBeta]);
+    };
+    const want = await onWasm(twoThreads, separate);
+    const zeros = want.subarray(0, m * c).filter((v) => v === 0).length;
+    expect(zeros).toBeGreaterThan(0); // the ReLU clips something
+    expect(zeros).toBeLessThan(m * c);
+    expect(sameBits(await onWasm(twoThreads, fused), want)).toBe(true);
+    expect(sameBits(await onWasm(oneThread, fused), want)).toBe(true);
+    expect(sameBits(await onWasm(mulAdd, fused), await onWasm(mulAdd, separate))).toBe(true);
+  });
+
+  it('names reluOut when its shape is not x\'s', () => {
+    useEngine(twoThreads);
+    const [x, g, mean, invStd] = [tf.ones([4, 3]), tf.ones([3]), tf.zeros([3]), tf.ones([3])];
+    expect(() => fusedBatchNormBackward(tf.ones([4, 3]), x!, g!, mean!, invStd!, tf.ones([4, 2]))).toThrow(/reluOut must be float32 \[4, 3\], got float32 \[4, 2\]/);
+    tf.dispose([x!, g!, mean!, invStd!]);
+  });
+});
+
 describe('engine housekeeping', () => {
   it('picks the FMA build exactly where relaxed SIMD compiles', () => {
     expect(twoThreads.info.math).toBe(relaxedSimdSupported() ? 'fma' : 'muladd');

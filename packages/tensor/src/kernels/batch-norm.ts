@@ -1,6 +1,8 @@
 // BackpropBatchNormForward / BackpropBatchNormBackward: BatchNorm's training forward and its
-// closed-form backward over the rows of x [M, C], fused on the engine (assembly/batch-norm.ts).
-// WASM with the engine only; ops/batch-norm.ts says when they are there.
+// closed-form backward over the rows of x [M, C], fused on the engine (assembly/batch-norm.ts);
+// with attr `relu`, the forward is ReLU(BatchNorm(x)) and the backward takes that output as
+// `reluOut` and goes through the ReLU first. WASM with the engine only; ops/batch-norm.ts says
+// when they are there.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor, type Engine } from '../engine/engine.js';
@@ -38,7 +40,7 @@ const rowBlocks = (engine: Engine, m: number, c: number) => splitRange(m, m * c 
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
-  const { eps } = attrs as unknown as { eps: number };
+  const { eps, relu = false } = attrs as unknown as { eps: number; relu?: boolean };
   if (x.shape.length !== 2) throw new Error(`${BATCH_NORM_FORWARD}: x must be [M, C], got ${shapeStr(x.shape)}`);
   const [m, c] = x.shape as [number, number];
   check(BATCH_NORM_FORWARD, m, c, { x, gamma, beta }, ['x']);
@@ -47,7 +49,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const [y, mean, variance, invStd] = outs.map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const xAt = addressOf(wasm, x);
   engine.run('batchNormStats', channelBlocks(engine, m, c).map(([c0, c1]) => [xAt, m, c, eps, mean, variance, invStd, c0, c1]));
-  const normalize = [xAt, c, addressOf(wasm, gamma), addressOf(wasm, beta), mean, invStd, y];
+  const normalize = [xAt, c, addressOf(wasm, gamma), addressOf(wasm, beta), mean, invStd, y, relu ? 1 : 0];
   engine.run('batchNormNormalize', rowBlocks(engine, m, c).map(([r0, r1]) => [...normalize, r0, r1]));
   return outs;
 };
@@ -55,17 +57,19 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
 const backward: KernelFunc = ({ inputs, backend }) => {
   const wasm = backend as BackendWasm;
   const { dy, x, gamma, mean, invStd } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'invStd', TensorInfo>;
+  const reluOut = (inputs as { reluOut?: TensorInfo }).reluOut;
   if (dy.shape.length !== 2) throw new Error(`${BATCH_NORM_BACKWARD}: dy must be [M, C], got ${shapeStr(dy.shape)}`);
   const [m, c] = dy.shape as [number, number];
-  check(BATCH_NORM_BACKWARD, m, c, { dy, x, gamma, mean, invStd }, ['dy', 'x']);
+  check(BATCH_NORM_BACKWARD, m, c, reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd }, ['dy', 'x', 'reluOut']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
   // k = γ·r/M for every channel goes in each thread's GEMM scratch (~630 KB: 157k channels).
   if (c * 4 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${engine.scratchBytes / 4} channels on the engine, got ${c}`);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
   const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
   const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
-  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1]) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, c0, c1]));
-  const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx];
+  const reluAt = reluOut ? addressOf(wasm, reluOut) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
+  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1]) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, reluAt, c0, c1]));
+  const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx, reluAt];
   engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;
 };

@@ -15,12 +15,17 @@ export interface BatchNormForwardResult {
   invStd: tf.Tensor; // [C], 1/√(variance + eps)
 }
 
-export function fusedBatchNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): BatchNormForwardResult {
-  const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_FORWARD, { x, gamma, beta }, { eps }) as unknown as tf.Tensor[];
+/** BatchNorm's training forward; with `relu`, y is ReLU(BatchNorm(x)) (one pass, y before the ReLU never written). */
+export function fusedBatchNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, relu = false): BatchNormForwardResult {
+  const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_FORWARD, { x, gamma, beta }, { eps, relu }) as unknown as tf.Tensor[];
   return { y: y!, mean: mean!, variance: variance!, invStd: invStd! };
 }
 
-/** [dx [M, C], dγ [C], dβ [C]] from the forward's input x and its mean and invStd (x̂ is recomputed, not kept). */
-export function fusedBatchNormBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  return tf.engine().runKernel(BATCH_NORM_BACKWARD, { dy, x, gamma, mean, invStd }, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+/**
+ * [dx [M, C], dγ [C], dβ [C]] from the forward's input x and its mean and invStd (x̂ is recomputed, not
+ * kept). `reluOut`: the forward's y when it ran with `relu` — dy is then the gradient of the ReLU's output.
+ */
+export function fusedBatchNormBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor, reluOut?: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const inputs: tf.NamedTensorMap = reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd };
+  return tf.engine().runKernel(BATCH_NORM_BACKWARD, inputs, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
