@@ -2,7 +2,7 @@
 // address is a byte offset into the imported memory, which is tfjs-backend-wasm's own heap.
 export { gemmScratchBytes } from './blocking';
 export { gemm } from './gemm';
-export { columnSums } from './reduce';
+export { columnBlockSums, columnSums } from './reduce';
 export { convForward, convFilterGradT } from './conv';
 export { maxPoolGrad } from './pool';
 export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';

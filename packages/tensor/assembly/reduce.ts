@@ -62,3 +62,18 @@ export function columnSums(x: usize, rows: i32, cols: i32, out: usize, c0: i32, 
     }
   }
 }
+
+/**
+ * Column sums of blocks of `blockRows` rows: partials[b, c] = Σ x[r, c] over block b's rows (the last
+ * block may be shorter), for blocks [b0, b1). Tall matrices are summed this way over row blocks split
+ * between the threads (each thread streams only its rows), then the [blocks, cols] partials are summed
+ * down in block order by columnSums: the block size is fixed by the shape, not the thread count, so
+ * the bits are the same on any number of threads.
+ */
+export function columnBlockSums(x: usize, rows: i32, cols: i32, blockRows: i32, partials: usize, b0: i32, b1: i32): void {
+  for (let b = b0; b < b1; b++) {
+    const r0 = b * blockRows;
+    const n = rows - r0 < blockRows ? rows - r0 : blockRows;
+    columnSums(x + <usize>r0 * <usize>cols * 4, n, cols, partials + <usize>(b * cols) * 4, 0, cols, 0);
+  }
+}

@@ -42,10 +42,33 @@ export function gemm(engine: Engine, m: number, n: number, k: number, a: Operand
   ]));
 }
 
-/** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c] over a row-major [rows, cols] matrix. */
+/** Rows per block of a blocked column sum (assembly/reduce.ts columnBlockSums). */
+export const SUM_BLOCK_ROWS = 256;
+/** Matrices with at least this many rows (and enough work to share) are summed in row blocks... */
+export const SUM_BLOCKED_MIN_ROWS = 2048;
+/** ...when they have at most this many columns (wider ones split their columns into whole 512-byte row pieces). */
+export const SUM_BLOCKED_MAX_COLS = 128;
+
+/**
+ * out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c] over a row-major [rows, cols] matrix. Tall ones
+ * (≥ SUM_BLOCKED_MIN_ROWS rows, ≤ SUM_BLOCKED_MAX_COLS columns, ≥ 2^18 elements — the bias gradient of a
+ * 64- or 128-channel NHWC activation) are summed per
+ * block of SUM_BLOCK_ROWS rows, the blocks split between the threads (so each streams half the rows:
+ * splitting the columns instead left both threads reading every row), then the block sums down in
+ * order; the rest as one chain per column over the rows. Which way depends on the shape only, so the
+ * bits are the same on any number of threads.
+ */
 export function columnSums(engine: Engine, x: number, rows: number, cols: number, out: number, accumulate = false): void {
   const threads = rows * cols < PARALLEL_MIN_FMAS ? 1 : engine.threads;
   const acc = accumulate ? 1 : 0;
+  const blocks = Math.ceil(rows / SUM_BLOCK_ROWS);
+  // The block sums go in the calling thread's scratch, which no thread uses during these two jobs.
+  if (rows >= SUM_BLOCKED_MIN_ROWS && cols <= SUM_BLOCKED_MAX_COLS && rows * cols >= PARALLEL_MIN_FMAS && blocks * cols * 4 <= engine.scratchBytes) {
+    const partials = engine.scratch[0]!;
+    engine.run('columnBlockSums', splitRange(blocks, engine.threads, 1).map(([b0, b1]) => [x, rows, cols, SUM_BLOCK_ROWS, partials, b0, b1]));
+    engine.run('columnSums', [[partials, blocks, cols, out, 0, cols, acc]]);
+    return;
+  }
   // Whole cache lines (16 floats) per thread.
   engine.run('columnSums', splitRange(cols, threads, 16).map(([from, to]) => [x, rows, cols, out, from, to, acc]));
 }

@@ -7,6 +7,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { sameBits, scaledError, seededNormals, valuesOn } from '../test/index.js';
 import { Engine, engineFor, useEngine } from './engine.js';
+import { SUM_BLOCK_ROWS, SUM_BLOCKED_MIN_ROWS } from './engine-ops.js';
 import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { shapeSize } from '../checks.js';
@@ -105,6 +106,25 @@ describe('engine column sums (Sum over all axes but the last)', () => {
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c] = Math.fround(expected[c]! + values[r * cols + c]!);
     const fn = () => tf.sum(tf.tensor(values, [rows, cols]), 0);
     for (const engine of [oneThread, twoThreads]) expect(sameBits(await onWasm(engine, fn), expected)).toBe(true);
+  });
+
+  it('sums tall matrices per block of rows, then the block sums in order: the same bits on 1 and 2 threads', async () => {
+    // 4100 rows (16 blocks of 256 and one of 4) of 70 columns: past both thresholds of the blocked sum.
+    const [rows, cols] = [4100, 70];
+    expect(rows).toBeGreaterThanOrEqual(SUM_BLOCKED_MIN_ROWS);
+    const values = seededNormals(rows * cols, 10).map((v, i) => v * (1 + (i % 7) * 1000));
+    const expected = new Float32Array(cols);
+    for (let r0 = 0; r0 < rows; r0 += SUM_BLOCK_ROWS) {
+      const block = new Float32Array(cols);
+      for (let r = r0; r < Math.min(rows, r0 + SUM_BLOCK_ROWS); r++) for (let c = 0; c < cols; c++) block[c] = Math.fround(block[c]! + values[r * cols + c]!);
+      for (let c = 0; c < cols; c++) expected[c] = Math.fround(expected[c]! + block[c]!);
+    }
+    const chain = new Float32Array(cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) chain[c] = Math.fround(chain[c]! + values[r * cols + c]!);
+    expect(sameBits(chain, expected)).toBe(false); // the test tells the two orders apart
+    const fn = () => tf.sum(tf.tensor(values, [rows, cols]), 0);
+    for (const engine of [oneThread, twoThreads]) expect(sameBits(await onWasm(engine, fn), expected)).toBe(true);
+    expect(scaledError(await onWasm(twoThreads, fn), await onCpu(fn))).toBeLessThan(1e-5);
   });
 
   it('leaves other reductions to the stock kernel (inner axis, all axes)', async () => {
