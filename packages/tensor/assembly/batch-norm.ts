@@ -21,18 +21,9 @@
 // tfjs's ReLU gradient dy·cast(step(y)) (relu-grad.ts): the values of BatchNorm, tfjs-backend-cpu's Relu
 // and their two gradients one after the other, without writing y and the ReLU's dy.
 
-/** dy·s(o): ReLU's gradient through its output o (o > 0: dy; o NaN: NaN; else dy·0). */
-// @ts-ignore: decorator
-@inline
-function reluMask(d: v128, o: v128): v128 {
-  return f32x4.mul(d, v128.bitselect(o, v128.and(f32x4.splat(1), f32x4.gt(o, f32x4.splat(0))), f32x4.ne(o, o)));
-}
-
-// @ts-ignore: decorator
-@inline
-function reluMaskLane(d: f32, o: f32): f32 {
-  return d * (o != o ? o : o > 0 ? <f32>1 : <f32>0);
-}
+// ReLU's gradient through its output o (o > 0: dy; o NaN: NaN; else dy·0): relu-grad.ts's, the same rule
+// on the output as on the input.
+import { reluGradLane, reluGradLanes } from './relu-grad';
 
 /** Channels [c0, c1): mean, variance (biased), invStd [C] of x [M, C]. */
 export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, variance: usize, invStd: usize, c0: i32, c1: i32): void {
@@ -134,14 +125,14 @@ function gradSumsRows(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: 
     let o = v0;
     for (; o < vEnd; o += 16) {
       const g = v128.load(dy + off + o);
-      const d = relu ? reluMask(g, v128.load(reluOut + off + o)) : g;
+      const d = relu ? reluGradLanes(g, v128.load(reluOut + off + o)) : g;
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
       v128.store(dBeta + o, f32x4.add(v128.load(dBeta + o), d));
       v128.store(dGamma + o, f32x4.add(v128.load(dGamma + o), f32x4.mul(d, h)));
     }
     for (; o < end; o += 4) {
       const g = load<f32>(dy + off + o);
-      const d = relu ? reluMaskLane(g, load<f32>(reluOut + off + o)) : g;
+      const d = relu ? reluGradLane(g, load<f32>(reluOut + off + o)) : g;
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
       store<f32>(dBeta + o, load<f32>(dBeta + o) + d);
       store<f32>(dGamma + o, load<f32>(dGamma + o) + d * h);
@@ -186,14 +177,14 @@ function inputGradRows(
     for (; o < vEnd; o += 16) {
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
       const g = v128.load(dy + off + o);
-      const d = relu ? reluMask(g, v128.load(reluOut + off + o)) : g;
+      const d = relu ? reluGradLanes(g, v128.load(reluOut + off + o)) : g;
       const t = f32x4.sub(f32x4.sub(f32x4.mul(d, mm), v128.load(dBeta + o)), f32x4.mul(h, v128.load(dGamma + o)));
       v128.store(dx + off + o, f32x4.mul(t, v128.load(k + o)));
     }
     for (; o < end; o += 4) {
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
       const g = load<f32>(dy + off + o);
-      const d = relu ? reluMaskLane(g, load<f32>(reluOut + off + o)) : g;
+      const d = relu ? reluGradLane(g, load<f32>(reluOut + off + o)) : g;
       store<f32>(dx + off + o, ((d * count - load<f32>(dBeta + o)) - h * load<f32>(dGamma + o)) * load<f32>(k + o));
     }
   }

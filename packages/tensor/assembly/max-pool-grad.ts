@@ -9,7 +9,8 @@
 //    else 0 — no zero pass and no read-modify-write.
 // Images [b0, b1) per thread. Scratch (the thread's): the position table (poolTableBytes), then,
 // 64-byte aligned, one window's winners (c i32).
-import { align64, poolTableBytes, windowArgmax, windowPixels } from './pool-window';
+import { align64 } from './blocking';
+import { poolTableBytes, windowArgmax, windowPixels } from './pool-window';
 
 /** Windows that do not overlap: each dx element lies in at most one window; pixels in none are 0. */
 export function maxPoolGradTiles(

@@ -6,13 +6,8 @@
 // first position: a repeat equals a value seen before, so it changes neither a running maximum
 // (`best < v` is false) nor the position that won.
 // Layout of a thread's scratch for the pool kernels: the table first (`poolTableBytes`).
+import { align64 } from './blocking';
 import { selectLanes } from './simd';
-
-// @ts-ignore: decorator
-@inline
-export function align64(p: usize): usize {
-  return (p + 63) & ~(<usize>63);
-}
 
 /** Bytes of the position table at the start of the scratch (64-byte multiple). */
 // @ts-ignore: decorator

@@ -3,7 +3,7 @@
 // accumulates where a block's input feeds both the shortcut and the branch); with the engine's
 // pool holding the threads, the stock kernel (XNNPACK) runs them on one. Broadcasts and other
 // dtypes go to the stock kernel.
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
@@ -12,13 +12,11 @@ import { shapeSize } from '../checks.js';
 
 const OP = 'Add';
 
-const sameShape = (a: TensorInfo, b: TensorInfo): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-
 const add: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
   const engine = engineFor(wasm);
-  if (engine == null || a.dtype !== 'float32' || b.dtype !== 'float32' || !sameShape(a, b)) return run(wasm, OP, inputs, attrs);
+  if (engine == null || a.dtype !== 'float32' || b.dtype !== 'float32' || !util.arraysEqual(a.shape, b.shape)) return run(wasm, OP, inputs, attrs);
   const out = wasm.makeOutput([...a.shape], 'float32');
   const n = shapeSize(a.shape);
   if (n === 0) return out;

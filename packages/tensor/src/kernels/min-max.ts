@@ -2,14 +2,12 @@
 // max(x, 0), ELU's min(x, 0)) or both have the same shape: one SIMD pass (assembly/elementwise.ts)
 // instead of the stock kernel's generic broadcasting loop (~8 ns an element, 170 µs for the manual
 // MLP's [200, 100] ELU). Any other broadcast and other dtypes go to the stock kernel.
-import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf, run } from './wasm-ops.js';
 import { shapeSize } from '../checks.js';
-
-const sameShape = (a: TensorInfo, b: TensorInfo): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 function minMax(op: 'Maximum' | 'Minimum'): KernelFunc {
   const isMax = op === 'Maximum' ? 1 : 0;
@@ -22,7 +20,7 @@ function minMax(op: 'Maximum' | 'Minimum'): KernelFunc {
     const n = shapeSize(outShape);
     // max/min are symmetric (NaN wins either way; −0 < +0 either way), so the scalar may be either side.
     const [tensor, scalar] = shapeSize(b.shape) === 1 && shapeSize(a.shape) === n ? [a, b] : shapeSize(a.shape) === 1 && shapeSize(b.shape) === n ? [b, a] : [null, null];
-    if (tensor == null && !sameShape(a, b)) return run(wasm, op, inputs, attrs);
+    if (tensor == null && !util.arraysEqual(a.shape, b.shape)) return run(wasm, op, inputs, attrs);
     const out = wasm.makeOutput(outShape, 'float32');
     if (n === 0) return out;
     const threads = n < 1 << 16 ? 1 : engine.threads;
