@@ -12,13 +12,18 @@
 /** Bytes of a thread's columns summed per row block (L2-resident while its strips are walked). */
 const BLOCK_BYTES: i32 = 64 << 10;
 
+/** Rows per block when `width` columns are walked in strips: the block's strips stay in L2. */
+export function blockRowsFor(width: i32): i32 {
+  const block = BLOCK_BYTES / (width * 4);
+  return block < 8 ? 8 : block;
+}
+
 /** out[c] = (accumulate ? out[c] : 0) + Σ_r x[r, c] for c in [c0, c1). */
 export function columnSums(x: usize, rows: i32, cols: i32, out: usize, c0: i32, c1: i32, accumulate: i32): void {
   const rowBytes = <usize>cols * 4;
   const width = c1 - c0;
   if (width <= 0) return;
-  let block = BLOCK_BYTES / (width * 4);
-  if (block < 8) block = 8;
+  const block = blockRowsFor(width);
   for (let r0 = 0; r0 < rows; r0 += block) {
     const n = rows - r0 < block ? rows - r0 : block;
     const keep = accumulate != 0 || r0 > 0; // continue from the partial sums in out

@@ -62,13 +62,13 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const [m, c] = dy.shape as [number, number];
   check(BATCH_NORM_BACKWARD, m, c, reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd }, ['dy', 'x', 'reluOut']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
-  // k = γ·r/M for every channel goes in each thread's GEMM scratch (~630 KB: 157k channels).
-  if (c * 4 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${engine.scratchBytes / 4} channels on the engine, got ${c}`);
+  // Each thread's GEMM scratch holds its running dβ, dγ sums and then k = γ·r/M: 2 floats a channel (~630 KB: 78k channels).
+  if (c * 8 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${Math.floor(engine.scratchBytes / 8)} channels on the engine, got ${c}`);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
   const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
   const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const reluAt = reluOut ? addressOf(wasm, reluOut) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
-  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1]) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, reluAt, c0, c1]));
+  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1], t) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, reluAt, c0, c1, engine.scratch[t]!]));
   const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx, reluAt];
   engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;

@@ -41,6 +41,19 @@ export function sameBits(a: Float32Array, b: Float32Array): boolean {
   return ua.every((bits, i) => bits === ub[i]);
 }
 
+/**
+ * Same bits element by element, except that any NaN matches any NaN. For two *different* code paths
+ * that should agree: WebAssembly leaves the sign and payload of a NaN result to the engine (V8 may
+ * swap the operands of a float add, which decides whose NaN an add passes on), so only the same
+ * code path is bit-identical in its NaNs too.
+ */
+export function sameBitsUpToNaN(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return ua.every((bits, i) => bits === ub[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])));
+}
+
 export interface CloseOptions {
   /** Relative tolerance, per element: |a−b| ≤ atol + rtol·|b|. */
   rtol?: number;
