@@ -1,15 +1,6 @@
 // BackpropAdamUpdate: one Adam step of one parameter as a single pass (assembly/adam.ts), bit-
-// identical to tfjs's AdamOptimizer. Inputs param, grad, m, v; outputs [param', m', v'], which the
-// caller assigns to its variables.
-//
-// In place where nothing can see it: an output is written over its input's buffer when that tensor
-// is the buffer's only holder (the backend's reference count is 1: the optimizer's own variable, no
-// clone, reshape or initial value sharing it) and no other operand shares it; the output then is the
-// same buffer (as Reshape returns its input's). Each element's inputs are read before its outputs are
-// written, so the values are those of separate outputs. This spares three fresh buffers per parameter
-// and their write-allocate reads (the CNN's 11 M parameters: 7 streams of 44 MB instead of up to 10);
-// measured in a 2-thread CNN step (AMD EPYC Zen 5, alternated runs) 9.2–9.6 → 8.5–9.2 ms. Any other
-// holder gets a new buffer, so a tensor that shares the old one never changes.
+// identical to tfjs's AdamOptimizer. Inputs param, grad, m, v; outputs [param', m', v'] (new
+// tensors: the caller assigns them, so nothing that shares the old buffers sees them change).
 // WASM with the engine only; the op in ops/adam-update.ts falls back to tfjs ops elsewhere.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -43,24 +34,12 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
       throw new Error(`${ADAM_UPDATE}: ${name} must be float32 ${shapeStr(param.shape)} like param, got ${t.dtype} ${shapeStr(t.shape)}`);
     }
   }
-  const operands = [param, grad, m, v];
-  const outs = [param, m, v].map((t) => (overwritable(wasm, t, operands) ? sameBuffer(wasm, t) : wasm.makeOutput([...t.shape], 'float32')));
+  const outs = [param, m, v].map((t) => wasm.makeOutput([...t.shape], 'float32'));
   const addresses = [param, grad, m, v, ...outs].map((t) => addressOf(wasm, t));
   const scalars = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.oneMinusAccBeta1, a.oneMinusAccBeta2, a.eps, -a.lr];
   const threads = size < 1 << 16 ? 1 : engine.threads;
   engine.run('adamUpdate', splitRange(size, threads, 4).map(([i0, i1]) => [...addresses, ...scalars, i0, i1]));
   return outs;
 };
-
-/** `t`'s buffer is held by `t` alone (reference count 1) and is no other operand of the kernel (one tensor may be passed twice). */
-function overwritable(wasm: BackendWasm, t: TensorInfo, operands: TensorInfo[]): boolean {
-  return wasm.refCount(t.dataId) === 1 && operands.filter((o) => o.dataId === t.dataId).length === 1;
-}
-
-/** `t`'s buffer as an output (one more reference, as tfjs's Reshape returns its input). */
-function sameBuffer(wasm: BackendWasm, t: TensorInfo): TensorInfo {
-  wasm.incRef(t.dataId);
-  return { dataId: t.dataId, shape: [...t.shape], dtype: t.dtype };
-}
 
 export const adamUpdateConfig: KernelConfig = { kernelName: ADAM_UPDATE, backendName: 'wasm', kernelFunc: adamUpdate };
