@@ -2,6 +2,7 @@ import { fusedAdamAvailable, initBackend, Rng, shapeSize, tf } from '@backprop/t
 import { expectClose } from '@backprop/tensor/test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam.js';
+import { Conv2d } from './conv2d.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -79,6 +80,27 @@ describe('Adam / AdamW', () => {
       ops.dispose();
       tf.dispose([...fusedVars, ...opsVars]);
     }
+  });
+
+  // The engine's Winograd convs cache each weight's transformed filter by the weight's buffer (dataId):
+  // an update must leave the weight on a new buffer (as Adam's fused kernel does), or the next forward
+  // would use the old weights. Checked against the same weights copied into a buffer of their own.
+  it("a Winograd conv's forward after an Adam step uses the new weights", () => {
+    const conv = new Conv2d(16, 16, 3, { padding: 1, seed: 3 });
+    const x = tf.tensor(values(2 * 6 * 6 * 16, 9), [2, 6, 6, 16]);
+    const opt = new Adam(conv, { lr: 0.05 });
+    const before = tf.tidy(() => conv.forward(x).dataSync().slice());
+    opt.step(() => tf.sum(tf.square(conv.forward(x))) as tf.Scalar).dispose();
+    const after = tf.tidy(() => conv.forward(x).dataSync().slice());
+    const fresh = tf.tidy(() => {
+      const copy = tf.tensor(conv.weight.dataSync().slice(), conv.weight.shape); // a new buffer: not in the cache
+      return tf.conv2d(x as tf.Tensor4D, copy as tf.Tensor4D, 1, 'same').add(conv.bias!).dataSync().slice();
+    });
+    expect(Buffer.from(after.buffer)).not.toEqual(Buffer.from(before.buffer));
+    expect(Buffer.from(after.buffer)).toEqual(Buffer.from(fresh.buffer));
+    opt.dispose();
+    conv.dispose();
+    x.dispose();
   });
 
   it('rejects unknown and unsupported options, naming them', () => {

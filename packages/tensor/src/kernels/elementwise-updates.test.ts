@@ -8,11 +8,10 @@ import { initBackend } from '../backend.js';
 import { Engine, engineFor, useEngine } from '../engine/engine.js';
 import { fusedSgdUpdate, type SgdUpdateAttrs } from '../ops/sgd-update.js';
 import { shapeSize } from '../checks.js';
-import { sameBits, seededNormals } from '../test/index.js';
+import { sameBits, sameBitsUpToNaN, seededNormals } from '../test/index.js';
 
 /** The same values bit for bit, except that any NaN equals any NaN (NaN payloads and signs differ between engines). */
-const sameValues = (a: Float32Array, b: Float32Array): boolean =>
-  a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i]!)));
+const sameValues = sameBitsUpToNaN;
 
 let twoThreads: Engine;
 let oneThread: Engine;
