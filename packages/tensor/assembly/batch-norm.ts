@@ -28,7 +28,7 @@
 // ReLU's gradient through its output o (o > 0: dy; o NaN: NaN; else dy·0): relu-grad.ts's, the same rule
 // on the output as on the input.
 import { reluGradLane, reluGradLanes } from './relu-grad';
-import { blockRowsFor, columnSums } from './reduce';
+import { columnSums, squaredDeviationSums } from './reduce';
 
 /** Channels [c0, c1): mean, variance (biased), invStd [C] of x [M, C]. */
 export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, variance: usize, invStd: usize, c0: i32, c1: i32): void {
@@ -42,7 +42,7 @@ export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, 
   for (; o < vEnd; o += 16) v128.store(mean + o, f32x4.div(v128.load(mean + o), f32x4.splat(count)));
   for (; o < end; o += 4) store<f32>(mean + o, load<f32>(mean + o) / count);
   // Σ(x − μ)² per channel, rows in order.
-  squaredDeviationSums(x, m, c, mean, variance, c0, c1);
+  squaredDeviationSums(x, m, c, mean, variance, c0, c1); // reduce.ts: the same walk
   o = v0;
   for (; o < vEnd; o += 16) {
     const v = f32x4.div(v128.load(variance + o), f32x4.splat(count));
@@ -53,64 +53,6 @@ export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, 
     const v = load<f32>(variance + o) / count;
     store<f32>(variance + o, v);
     store<f32>(invStd + o, <f32>1 / Mathf.sqrt(v + eps));
-  }
-}
-
-/**
- * out[j] = Σ_r (x[r, j] − μ[j])² for j in [c0, c1), each one chain over the rows in order: the
- * walk of reduce.ts's columnSums (16 channels in registers down a block of rows, the next 16 down
- * the same block from L2), so the [C] sums are stored once per block, not once per row.
- */
-function squaredDeviationSums(x: usize, m: i32, c: i32, mean: usize, out: usize, c0: i32, c1: i32): void {
-  const rowBytes = <usize>c * 4;
-  const block = blockRowsFor(c1 - c0);
-  for (let r0 = 0; r0 < m; r0 += block) {
-    const n = m - r0 < block ? m - r0 : block;
-    const keep = r0 > 0;
-    const first = x + <usize>r0 * rowBytes;
-    let j = c0;
-    for (; j + 16 <= c1; j += 16) {
-      const q = <usize>j * 4;
-      const u0 = v128.load(mean + q), u1 = v128.load(mean + q, 16), u2 = v128.load(mean + q, 32), u3 = v128.load(mean + q, 48);
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      if (keep) {
-        s0 = v128.load(out + q); s1 = v128.load(out + q, 16); s2 = v128.load(out + q, 32); s3 = v128.load(out + q, 48);
-      }
-      let p = first + q;
-      for (let r = 0; r < n; r++, p += rowBytes) {
-        const d0 = f32x4.sub(v128.load(p), u0);
-        s0 = f32x4.add(s0, f32x4.mul(d0, d0));
-        const d1 = f32x4.sub(v128.load(p, 16), u1);
-        s1 = f32x4.add(s1, f32x4.mul(d1, d1));
-        const d2 = f32x4.sub(v128.load(p, 32), u2);
-        s2 = f32x4.add(s2, f32x4.mul(d2, d2));
-        const d3 = f32x4.sub(v128.load(p, 48), u3);
-        s3 = f32x4.add(s3, f32x4.mul(d3, d3));
-      }
-      v128.store(out + q, s0); v128.store(out + q, s1, 16); v128.store(out + q, s2, 32); v128.store(out + q, s3, 48);
-    }
-    for (; j + 4 <= c1; j += 4) {
-      const q = <usize>j * 4;
-      const u = v128.load(mean + q);
-      let s = keep ? v128.load(out + q) : f32x4.splat(0);
-      let p = first + q;
-      for (let r = 0; r < n; r++, p += rowBytes) {
-        const d = f32x4.sub(v128.load(p), u);
-        s = f32x4.add(s, f32x4.mul(d, d));
-      }
-      v128.store(out + q, s);
-    }
-    for (; j < c1; j++) {
-      const q = <usize>j * 4;
-      const u = load<f32>(mean + q);
-      let s: f32 = keep ? load<f32>(out + q) : 0;
-      let p = first + q;
-      for (let r = 0; r < n; r++, p += rowBytes) {
-        const d = load<f32>(p) - u;
-        s += d * d;
-      }
-      store<f32>(out + q, s);
-    }
   }
 }
 

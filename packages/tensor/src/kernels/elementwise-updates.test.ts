@@ -10,8 +10,6 @@ import { fusedSgdUpdate, type SgdUpdateAttrs } from '../ops/sgd-update.js';
 import { shapeSize } from '../checks.js';
 import { sameBits, sameBitsUpToNaN, seededNormals } from '../test/index.js';
 
-/** The same values bit for bit, except that any NaN equals any NaN (NaN payloads and signs differ between engines). */
-const sameValues = sameBitsUpToNaN;
 
 let twoThreads: Engine;
 let oneThread: Engine;
@@ -56,7 +54,7 @@ describe('Maximum / Minimum on the engine', () => {
         const cpu = await values('cpu', null, fn);
         const two = await values('wasm', twoThreads, fn);
         const one = await values('wasm', oneThread, fn);
-        expect(sameValues(two, cpu)).toBe(true);
+        expect(sameBitsUpToNaN(two, cpu)).toBe(true);
         expect(sameBits(one, two)).toBe(true);
       }
     });
@@ -66,7 +64,7 @@ describe('Maximum / Minimum on the engine', () => {
     const a = withSpecials(1001, 1);
     const b = withSpecials(1001, 2);
     const same = () => tf.maximum(tf.tensor(a, [7, 143]), tf.tensor(b, [7, 143]));
-    expect(sameValues(await values('wasm', twoThreads, same), await values('cpu', null, same))).toBe(true);
+    expect(sameBitsUpToNaN(await values('wasm', twoThreads, same), await values('cpu', null, same))).toBe(true);
     const rows = () => tf.minimum(tf.tensor(seededNormals(12, 3), [4, 3]), tf.tensor(seededNormals(3, 4), [3]));
     const cpu = await values('cpu', null, rows);
     const wasm = await values('wasm', twoThreads, rows);
@@ -96,13 +94,13 @@ describe('Add of two tensors of one shape on the engine', () => {
     const cpu = await values('cpu', null, fn);
     const two = await values('wasm', twoThreads, fn);
     const one = await values('wasm', oneThread, fn);
-    expect(sameValues(two, cpu)).toBe(true);
+    expect(sameBitsUpToNaN(two, cpu)).toBe(true);
     expect(sameBits(one, two)).toBe(true);
   });
 
   it('a broadcast add and int32 go to the stock kernel; no tensor leaks', async () => {
     const rows = () => tf.add(tf.tensor(seededNormals(12, 64), [4, 3]), tf.tensor(seededNormals(3, 65), [3]));
-    expect(sameValues(await values('wasm', twoThreads, rows), await values('cpu', null, rows))).toBe(true);
+    expect(sameBitsUpToNaN(await values('wasm', twoThreads, rows), await values('cpu', null, rows))).toBe(true);
     useEngine(twoThreads);
     expect(Array.from(await tf.add(tf.tensor([1, 2], [2], 'int32'), tf.tensor([3, -5], [2], 'int32')).data())).toEqual([4, -3]);
     const x = tf.tensor(seededNormals(1000, 66), [10, 100]);
@@ -172,8 +170,8 @@ describe("Relu's gradient on the engine (BackpropReluGrad)", () => {
     const stockWasm = await values('wasm', null, fn); // the engine off: tfjs's own formula
     const one = await values('wasm', oneThread, fn);
     const two = await values('wasm', twoThreads, fn);
-    expect(sameValues(two, cpu)).toBe(true);
-    expect(sameValues(two, stockWasm)).toBe(true);
+    expect(sameBitsUpToNaN(two, cpu)).toBe(true);
+    expect(sameBitsUpToNaN(two, stockWasm)).toBe(true);
     expect(sameBits(one, two)).toBe(true);
   });
 
