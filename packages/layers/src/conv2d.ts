@@ -1,6 +1,6 @@
 // torch.nn.Conv2d on NHWC activations. The weight lives in tfjs's [kh, kw, in, out] layout (what
 // tf.conv2d takes, no transpose per step) and is saved and loaded as PyTorch's [out, in, kh, kw].
-import { positiveInt, shapeStr, tf } from '@backprop/tensor';
+import { conv2d, positiveInt, shapeStr, tf } from '@backprop/tensor';
 import { expectRank, pair } from './errors.js';
 import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
@@ -64,7 +64,7 @@ export class Conv2d extends Module {
     }
     const x4 = x as tf.Tensor4D;
     const filter = this.weight as unknown as tf.Tensor4D;
-    // The fused op adds the bias inside the conv kernel; its gradient gives the bias gradient.
-    return tf.fused.conv2d({ x: x4, filter, strides: this.stride, pad: this.padArg(), bias: this.bias ?? undefined });
+    // One kernel adds the bias; autograd computes only the gradients it needs (not dx of the images).
+    return conv2d(x4, filter, (this.bias as tf.Tensor1D | null) ?? null, { strides: this.stride, pad: this.padArg() });
   }
 }

@@ -17,6 +17,7 @@ import { sgdUpdateConfig } from './kernels/sgd-update.js';
 import { sliceConfig } from './kernels/slice.js';
 import { sumConfig } from './kernels/sum.js';
 import { rememberStock } from './kernels/wasm-ops.js';
+import { conv2dGradientConfig } from './ops/conv2d.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
 export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, reluGradConfig];
@@ -44,6 +45,8 @@ export function registerTrainingKernels(): void {
   // Relu's gradient as one engine pass where BackpropReluGrad is registered (kernels/relu-grad.ts);
   // it falls back to tfjs's own formula elsewhere, so it stays installed when the kernels are off.
   registerGradient(reluGradientConfig);
+  // FusedConv2D's gradient, one lazy function per input, for ops/conv2d.ts on any backend.
+  registerGradient(conv2dGradientConfig);
 }
 
 /**
