@@ -442,20 +442,38 @@ export function winogradFilterGradInverse(
 }
 
 /**
- * The per-frequency GEMMs for frequencies [f0, f1): C_ξ = op(A_ξ)[m, k] · op(B_ξ)[k, n], where
- * operand X_ξ starts at x + ξ·xFreqStride floats. Each frequency's product is computed whole by the
- * thread that owns it.
+ * The frequency of B that frequency ξ = a·4 + b reads. bFlipF2 = 1: B is the F(2,3) transform U of a
+ * filter g and the GEMMs need that of its spatial flip g'[i][j] = g[2 − i][2 − j]. G reverses into a
+ * row swap — G·(g2, g1, g0) = P·G·(g0, g1, g2), P exchanging the points 0 and ∞ (rows 0 and 3; the
+ * points ±1 are their own reciprocals) — so U' = P U Pᵀ: U'[a][b] = U[π(a)][π(b)], π = (3, 1, 2, 0),
+ * and the input gradient reads the forward's cached U instead of transforming the filter again.
+ */
+// @ts-ignore: decorator
+@inline
+function bFrequency(f: i32, flipF2: i32): i32 {
+  if (flipF2 == 0) return f;
+  const a = f >> 2;
+  const b = f & 3;
+  const pa = a == 0 ? 3 : a == 3 ? 0 : a;
+  const pb = b == 0 ? 3 : b == 3 ? 0 : b;
+  return (pa << 2) | pb;
+}
+
+/**
+ * The per-frequency GEMMs for frequencies [f0, f1): C_ξ = op(A_ξ)[m, k] · op(B_ξ')[k, n], where
+ * operand X_ξ starts at x + ξ·xFreqStride floats and ξ' = bFrequency(ξ, bFlipF2). Each frequency's
+ * product is computed whole by the thread that owns it.
  */
 export function winogradGemms(
   f0: i32, f1: i32, m: i32, n: i32, k: i32,
   a: usize, aFreqStride: i32, aRowStride: i32, aColStride: i32,
-  b: usize, bFreqStride: i32, bRowStride: i32, bColStride: i32,
+  b: usize, bFreqStride: i32, bRowStride: i32, bColStride: i32, bFlipF2: i32,
   c: usize, cFreqStride: i32, ldc: i32, scratch: usize,
 ): void {
   for (let f = f0; f < f1; f++) {
     gemm(0, m, 0, n, k,
       a + <usize>f * <usize>aFreqStride * 4, aRowStride, aColStride,
-      b + <usize>f * <usize>bFreqStride * 4, bRowStride, bColStride,
+      b + <usize>bFrequency(f, bFlipF2) * <usize>bFreqStride * 4, bRowStride, bColStride,
       c + <usize>f * <usize>cFreqStride * 4, ldc, 0, scratch);
   }
 }
@@ -470,7 +488,7 @@ export function winogradGemms(
 export function winogradGemmsShared(
   next: usize, freqs: i32, rowBlock: i32, m: i32, n: i32, k: i32,
   a: usize, aFreqStride: i32, aRowStride: i32, aColStride: i32,
-  b: usize, bFreqStride: i32, bRowStride: i32, bColStride: i32,
+  b: usize, bFreqStride: i32, bRowStride: i32, bColStride: i32, bFlipF2: i32,
   c: usize, cFreqStride: i32, ldc: i32, scratch: usize,
 ): void {
   // Work items: (frequency, block of `rowBlock` rows of C); a GEMM's rows may be split anywhere
@@ -483,7 +501,7 @@ export function winogradGemmsShared(
     const m0 = (item - f * blocks) * rowBlock;
     gemm(m0, minI(m, m0 + rowBlock), 0, n, k,
       a + <usize>f * <usize>aFreqStride * 4, aRowStride, aColStride,
-      b + <usize>f * <usize>bFreqStride * 4, bRowStride, bColStride,
+      b + <usize>bFrequency(f, bFlipF2) * <usize>bFreqStride * 4, bRowStride, bColStride,
       c + <usize>f * <usize>cFreqStride * 4, ldc, 0, scratch);
   }
 }

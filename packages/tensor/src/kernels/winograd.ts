@@ -2,6 +2,7 @@
 // of a conv layer, for the conv kernels to dispatch to:
 //   forward         y  = conv(x, W) + bias          transforms V(x), U(W), output transform of V·U
 //   input gradient  dx = conv(dy, flip(W)ᵀ)         the same, with the flipped filter's transform
+//                                                   (F2: the forward's U, frequencies permuted)
 //   filter gradient dW = Gᵀ [Σ_tiles V(x)ᵀ·Z(dy)] G  (Z = A dy Aᵀ: the forward map transposed)
 // 'F4' is F(4×4,3×3) on 6×6 tiles (36 GEMMs, 4× fewer multiplies than direct), 'F2' is F(2×2,3×3) on
 // 4×4 tiles (16 GEMMs, 2.25×). Each phase is split over what it writes — tiles for the transforms,
@@ -205,6 +206,8 @@ interface FreqOperand {
   freqStride: number;
   rowStride: number;
   colStride: number;
+  /** B only: U is the F(2,3) transform of the filter, read as its flip's (assembly bFrequency). */
+  flipF2?: boolean;
 }
 
 /**
@@ -214,7 +217,7 @@ interface FreqOperand {
  */
 function gemms(engine: Engine, freqs: number, m: number, n: number, k: number, a: FreqOperand, b: FreqOperand, c: number, cFreqStride: number, ldc: number): void {
   const threads = Math.min(freqs, threadsFor(engine, freqs * m * n * k));
-  const operands = [m, n, k, a.address, a.freqStride, a.rowStride, a.colStride, b.address, b.freqStride, b.rowStride, b.colStride, c, cFreqStride, ldc];
+  const operands = [m, n, k, a.address, a.freqStride, a.rowStride, a.colStride, b.address, b.freqStride, b.rowStride, b.colStride, b.flipF2 ? 1 : 0, c, cFreqStride, ldc];
   if (threads <= 1) {
     engine.run('winogradGemms', [[0, freqs, ...operands, engine.scratch[0]!]]);
     return;
@@ -242,7 +245,7 @@ function check4(t: TensorInfo, name: string, op: string): [number, number, numbe
  * The Winograd convolution of `x` [N, H, W, C] with a filter U already transformed for C → `cout`,
  * + bias (address, 0 for none): y [N, H, W, cout]. Shared by the forward pass and the input gradient.
  */
-function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, cout: number, bias: number, variant: WinogradVariant): TensorInfo {
+function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, uFlipF2: boolean, cout: number, bias: number, variant: WinogradVariant): TensorInfo {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const tl = tiling(variant, n, h, w);
   const freqs = tl.alpha * tl.alpha;
@@ -259,7 +262,7 @@ function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number
   // U is [Cin][Cout] as stored. Input gradient: U is the flipped filter's [Cin][Cout], read
   // transposed as [Cout][Cin].
   const b: FreqOperand = uTransposed
-    ? { address: u, freqStride: us, rowStride: 1, colStride: cP }
+    ? { address: u, freqStride: us, rowStride: 1, colStride: cP, flipF2: uFlipF2 }
     : { address: u, freqStride: us, rowStride: coutP, colStride: 1 };
   gemms(engine, freqs, tl.tiles, coutP, c, { address: v, freqStride: vs, rowStride: cP, colStride: 1 }, b, m, ms, coutP);
   heap(backend)._free(v);
@@ -277,7 +280,7 @@ export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorIn
   if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got ${shapeStr(bias.shape)}`);
   const u = transformedFilter(engine, backend, filter, variant, false);
-  return convolve(engine, backend, x, u, false, cout, bias == null ? 0 : addressOf(backend, bias), variant);
+  return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), variant);
 }
 
 /** dx [N, H, W, Cin] of y = conv(x, filter [3, 3, Cin, Cout], stride 1, pad 1), from dy [N, H, W, Cout]. */
@@ -287,9 +290,13 @@ export function winogradBackpropInput(engine: Engine, backend: BackendWasm, dy: 
   const [cin, cout] = checkFilter(filter, op);
   if (c !== cout) throw new Error(`${op}: dy has ${c} channels, the filter gives ${cout}`);
   // dx = conv(dy, W') with W'[kh, kw, co, ci] = W[2 − kh, 2 − kw, ci, co]: its transform is the
-  // flipped filter's U [Cin][Cout], read transposed.
-  const u = transformedFilter(engine, backend, filter, variant, true);
-  return convolve(engine, backend, dy, u, true, cin, 0, variant);
+  // flipped filter's U [Cin][Cout], read transposed. For F(2,3) that is the forward's U (cached by
+  // the forward pass of the same weights) with its frequencies permuted; F(4,3) has no such
+  // permutation (±½, the reciprocals of its points ±2, are not among its points), so its flipped
+  // filter is transformed.
+  const flipF2 = variant === 'F2';
+  const u = transformedFilter(engine, backend, filter, variant, !flipF2);
+  return convolve(engine, backend, dy, u, true, flipF2, cin, 0, variant);
 }
 
 /** dW [3, 3, Cin, Cout] of y = conv(x [N, H, W, Cin], W, stride 1, pad 1), from dy [N, H, W, Cout]. */
