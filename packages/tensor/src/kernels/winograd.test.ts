@@ -192,6 +192,43 @@ describe('Winograd filter cache and memory', () => {
     expect(winogradCacheBytes()).toBe(0);
   });
 
+  it("a forward pass on autograd's tape leaves V(x) for the filter gradient, which takes it (same bits as transforming x again)", () => {
+    clearWinogradCache();
+    const backend = tf.backend() as BackendWasm;
+    const [n, h, w, c] = [2, 8, 8, 16];
+    const x = tf.tensor4d(seededNormals(n * h * w * c, 6), [n, h, w, c]);
+    const filter = tf.variable(tf.tensor4d(seededNormals(9 * c * c, 7), [3, 3, c, c]));
+    const dy = tf.tensor4d(seededNormals(n * h * w * c, 8), [n, h, w, c]);
+    const dwOf = (info: TensorInfo) => tf.tidy(() => tf.engine().makeTensorFromTensorInfo(info).dataSync() as Float32Array);
+    // Off the tape nothing of x is kept, and the filter gradient transforms x itself.
+    const yInfo = winogradConv2d(twoThreads, backend, x, filter, null, 'F2');
+    tf.engine().makeTensorFromTensorInfo(yInfo).dispose();
+    const filterBytes = winogradCacheBytes();
+    const fresh = dwOf(winogradBackpropFilter(twoThreads, backend, x, dy, 'F2'));
+    // On the tape (the forward of tf.grad): V(x) stays, 16 frequencies of 32 tiles × 16 channels.
+    let duringForward = 0;
+    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels).
+    const dw = tf.tidy(() => tf.grad((f: tf.Tensor) => {
+      const y = tf.conv2d(x, f as tf.Tensor4D, 1, 'same');
+      duringForward = winogradCacheBytes();
+      return tf.sum(tf.mul(y, dy));
+    })(filter).dataSync() as Float32Array);
+    expect(duringForward - filterBytes).toBe(16 * (32 * 16 + 16) * 4);
+    // The registered Conv2D gradient ran the engine's filter gradient, which took V(x).
+    expect(winogradCacheBytes()).toBe(filterBytes);
+    expect(sameBits(dw, fresh)).toBe(true);
+    // A V(x) nobody takes (a gradient with respect to x only) is freed once x is gone.
+    tf.tidy(() => {
+      const xs = tf.mul(x, 2); // its own buffer (a clone would share x's, and with it x's entry)
+      tf.grad((v: tf.Tensor) => tf.sum(tf.conv2d(v as tf.Tensor4D, filter, 1, 'same')))(xs);
+      expect(winogradCacheBytes() - filterBytes).toBe(16 * (32 * 16 + 16) * 4);
+    });
+    tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, filter, null, 'F2')).dispose();
+    expect(winogradCacheBytes()).toBe(filterBytes);
+    tf.dispose([x, filter, dy]);
+    clearWinogradCache();
+  });
+
   it('leaks no tensors and no heap over many calls', () => {
     const backend = tf.backend() as BackendWasm;
     const x = tf.tensor4d(seededNormals(2 * 9 * 9 * 16, 3), [2, 9, 9, 16]);

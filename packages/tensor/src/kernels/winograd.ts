@@ -11,9 +11,12 @@
 //
 // Transformed filters are cached per weight version: keyed by the filter's dataId (tfjs gives a
 // variable a new dataId on every assign, and Backprop's Adam assigns new tensors), so the forward
-// passes of an evaluation reuse them. An entry is freed once its tensor is gone from the backend
-// (checked on every call) or when the cache passes CACHE_BYTES (least recently used first).
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+// passes of an evaluation reuse them. A forward pass recorded for a gradient (autograd's tape on)
+// also leaves its input transform V(x) in the cache, keyed by x, for the filter gradient to take
+// instead of transforming x again (a third of the input transforms of a training step). An entry is
+// freed once its tensor is gone from the backend (checked on every call) or when the cache passes
+// CACHE_BYTES (least recently used first).
+import { engine as tfEngine, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
@@ -102,7 +105,7 @@ interface DataIdMap {
   has(dataId: object): boolean;
 }
 
-/** dataId → (variant + flip) → transformed filter; Map order is least recently used first. */
+/** dataId → (variant + flip, or 'V' + variant) → transformed filter or input; Map order is least recently used first. */
 const cache = new Map<object, { backend: BackendWasm; entries: Map<string, CachedFilter> }>();
 let cachedBytes = 0;
 
@@ -128,12 +131,42 @@ function sweepCache(): void {
   }
 }
 
-/** Frees every cached filter transform (tests; or before tearing a backend down). */
+/** The cache key of a forward pass's input transform V(x): a reshape shares x's dataId, not its tiles. */
+const inputKey = (variant: WinogradVariant, x: TensorInfo): string => `V${variant}[${x.shape.join(',')}]`;
+
+/** Keeps a transform of the tensor `dataId` (heap `address`, `bytes`) under `key`; the cache frees it. */
+function cacheEntry(backend: BackendWasm, dataId: object, key: string, address: number, bytes: number): void {
+  let holder = cache.get(dataId);
+  if (holder == null) {
+    holder = { backend, entries: new Map() };
+    cache.set(dataId, holder);
+  }
+  const old = holder.entries.get(key);
+  if (old != null) {
+    heap(backend)._free(old.address);
+    cachedBytes -= old.bytes;
+  }
+  holder.entries.set(key, { address, bytes });
+  cachedBytes += bytes;
+}
+
+/** Removes the entry `key` of `dataId` from the cache and hands it over (the caller frees it), or null. */
+function takeEntry(dataId: object, key: string): number | null {
+  const holder = cache.get(dataId);
+  const entry = holder?.entries.get(key);
+  if (holder == null || entry == null) return null;
+  holder.entries.delete(key);
+  cachedBytes -= entry.bytes;
+  if (holder.entries.size === 0) cache.delete(dataId);
+  return entry.address;
+}
+
+/** Frees every cached filter and input transform (tests; or before tearing a backend down). */
 export function clearWinogradCache(): void {
   for (const dataId of [...cache.keys()]) dropEntry(dataId);
 }
 
-/** Heap bytes held by cached filter transforms. */
+/** Heap bytes held by cached filter and input transforms. */
 export function winogradCacheBytes(): number {
   return cachedBytes;
 }
@@ -164,12 +197,7 @@ function transformedFilter(engine: Engine, backend: BackendWasm, filter: TensorI
   engine.run('winogradFilterTransform', splitRange(cinP, threads, 1).map(([c0, c1], t) => [
     c0, c1, alpha, filterAddress, cin, cout, flip ? 1 : 0, address, fs, engine.scratch[t]!,
   ]));
-  if (holder == null) {
-    holder = { backend, entries: new Map() };
-    cache.set(filter.dataId, holder);
-  }
-  holder.entries.set(key, { address, bytes });
-  cachedBytes += bytes;
+  cacheEntry(backend, filter.dataId, key, address, bytes);
   return address;
 }
 
@@ -245,7 +273,7 @@ function check4(t: TensorInfo, name: string, op: string): [number, number, numbe
  * The Winograd convolution of `x` [N, H, W, C] with a filter U already transformed for C → `cout`,
  * + bias (address, 0 for none): y [N, H, W, cout]. Shared by the forward pass and the input gradient.
  */
-function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, uFlipF2: boolean, cout: number, bias: number, variant: WinogradVariant): TensorInfo {
+function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, uFlipF2: boolean, cout: number, bias: number, variant: WinogradVariant, keepInput: boolean): TensorInfo {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const tl = tiling(variant, n, h, w);
   const freqs = tl.alpha * tl.alpha;
@@ -265,7 +293,8 @@ function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number
     ? { address: u, freqStride: us, rowStride: 1, colStride: cP, flipF2: uFlipF2 }
     : { address: u, freqStride: us, rowStride: coutP, colStride: 1 };
   gemms(engine, freqs, tl.tiles, coutP, c, { address: v, freqStride: vs, rowStride: cP, colStride: 1 }, b, m, ms, coutP);
-  heap(backend)._free(v);
+  if (keepInput) cacheEntry(backend, x.dataId, inputKey(variant, x), v, freqs * vs * 4);
+  else heap(backend)._free(v);
   const y = backend.makeOutput([n, h, w, cout], 'float32');
   outputTransform(engine, m, ms, addressOf(backend, y), h, w, cout, bias, tl, threads);
   heap(backend)._free(m);
@@ -280,7 +309,9 @@ export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorIn
   if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got ${shapeStr(bias.shape)}`);
   const u = transformedFilter(engine, backend, filter, variant, false);
-  return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), variant);
+  // Autograd's tape is on: the filter gradient will want V(x).
+  const keepInput = (tfEngine().state as { gradientDepth: number }).gradientDepth > 0;
+  return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), variant, keepInput);
 }
 
 /** dx [N, H, W, Cin] of y = conv(x, filter [3, 3, Cin, Cout], stride 1, pad 1), from dy [N, H, W, Cout]. */
@@ -296,7 +327,7 @@ export function winogradBackpropInput(engine: Engine, backend: BackendWasm, dy: 
   // filter is transformed.
   const flipF2 = variant === 'F2';
   const u = transformedFilter(engine, backend, filter, variant, !flipF2);
-  return convolve(engine, backend, dy, u, true, flipF2, cin, 0, variant);
+  return convolve(engine, backend, dy, u, true, flipF2, cin, 0, variant, false);
 }
 
 /** dW [3, 3, Cin, Cout] of y = conv(x [N, H, W, Cin], W, stride 1, pad 1), from dy [N, H, W, Cout]. */
@@ -313,7 +344,9 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
   const vs = freqStride(tl.tiles * cinP);
   const zs = freqStride(tl.tiles * coutP);
   const dus = freqStride(cin * coutP);
-  const v = inputTransform(engine, addressOf(backend, x), h, w, cin, tl, vs, threads);
+  // V(x) as the forward pass left it (the same layout: tiling, channels and stride follow from x
+  // and the variant), or computed now.
+  const v = takeEntry(x.dataId, inputKey(variant, x)) ?? inputTransform(engine, addressOf(backend, x), h, w, cin, tl, vs, threads);
   const z = heap(backend)._malloc(freqs * zs * 4);
   const dyAddress = addressOf(backend, dy);
   tileJob(engine, 'winogradGradTransform', tl.tiles, threads, [tl.alpha, dyAddress, h, w, cout, tl.tilesH, tl.tilesW, z, zs]);
