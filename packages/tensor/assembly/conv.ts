@@ -4,7 +4,8 @@
 //   filter gradient:  dWᵀ[co, p]      = Σ_m dy[m, co] · im2col(x)[m, p]             (the caller transposes)
 // The input gradient of a stride-1 conv is a forward conv of dy with the flipped filter (TS side).
 import { gemmBlocked, IM2COL, STRIDED } from './gemm';
-import { setGeometry } from './im2col';
+import { setGeometry, setPositionBase } from './im2col';
+import { minI, takeNext } from './simd';
 
 /** Rows [m0, m1) of y [N·OH·OW, Cout] for output channels [n0, n1). bias: 0 for none. */
 export function convForward(
@@ -24,4 +25,52 @@ export function convFilterGradT(
 ): void {
   setGeometry(x, h, w, cin, oh, ow, kw, sh, sw, padT, padL);
   gemmBlocked(m0, m1, n0, n1, positions, dy, 1, cout, STRIDED, 0, 0, 0, IM2COL, dwT, kh * kw * cin, 0, 0, scratch);
+}
+
+/**
+ * The filter gradient in chunks of `chunk` positions, for layers with many positions and a small
+ * dW (a 1×1 or 3-channel conv on a large image): split over dW's tiles, every thread would pack the
+ * whole of one operand (the im2col gather, or all of dy). Chunk q, handed out from the i32 counter
+ * at `next` (zeroed by the caller) to whichever thread is free, writes its own partial
+ * partials[q] [Cout, KH·KW·Cin] = Σ over its positions of dy[m, co] · im2col(x)[m, p]; sumPlanes
+ * adds them in chunk order. The chunks follow from the shape alone: the same bits on any number of
+ * threads.
+ */
+export function convFilterGradTChunks(
+  next: usize, chunks: i32, chunk: i32, positions: i32,
+  x: usize, h: i32, w: i32, cin: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+  dy: usize, cout: i32, partials: usize, scratch: usize,
+): void {
+  setGeometry(x, h, w, cin, oh, ow, kw, sh, sw, padT, padL);
+  const taps = kh * kw * cin;
+  while (true) {
+    const q = takeNext(next);
+    if (q >= chunks) break;
+    const p0 = q * chunk;
+    setPositionBase(p0);
+    gemmBlocked(0, cout, 0, taps, minI(chunk, positions - p0), dy + <usize>p0 * <usize>cout * 4, 1, cout, STRIDED, 0, 0, 0, IM2COL,
+      partials + <usize>q * <usize>(cout * taps) * 4, taps, 0, 0, scratch);
+  }
+  setPositionBase(0);
+}
+
+/** out[r, :] = Σ_q planes[q][r, :] in order q = 0, 1, …, for rows [r0, r1) of `planes` [count][rows][cols]. */
+export function sumPlanes(r0: i32, r1: i32, count: i32, rows: i32, cols: i32, planes: usize, out: usize): void {
+  const plane = <usize>(rows * cols) * 4;
+  for (let r = r0; r < r1; r++) {
+    const row = <usize>(r * cols) * 4;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const at = row + <usize>j * 4;
+      let s = v128.load(planes + at);
+      for (let q = 1; q < count; q++) s = f32x4.add(s, v128.load(planes + <usize>q * plane + at));
+      v128.store(out + at, s);
+    }
+    for (; j < cols; j++) {
+      const at = row + <usize>j * 4;
+      let s = load<f32>(planes + at);
+      for (let q = 1; q < count; q++) s += load<f32>(planes + <usize>q * plane + at);
+      store<f32>(out + at, s);
+    }
+  }
 }

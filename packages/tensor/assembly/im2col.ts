@@ -19,9 +19,17 @@ let gSH: i32 = 1;
 let gSW: i32 = 1;
 let gPadT: i32 = 0;
 let gPadL: i32 = 0;
+/** Added to the positions packIm2colCols is asked for: a GEMM over a chunk of positions counts from 0. */
+let gPositionBase: i32 = 0;
 
 export function setGeometry(x: usize, h: i32, w: i32, cin: i32, oh: i32, ow: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32): void {
   gX = x; gH = h; gW = w; gCin = cin; gOH = oh; gOW = ow; gKW = kw; gSH = sh; gSW = sw; gPadT = padT; gPadL = padL;
+  gPositionBase = 0;
+}
+
+/** Positions of the next packIm2colCols calls start at `base` (setGeometry resets it to 0). */
+export function setPositionBase(base: i32): void {
+  gPositionBase = base;
 }
 
 /** Where position m's tap (kh, kw) channel ci lies, or `zeros` (+ ci) in the padding. */
@@ -117,8 +125,9 @@ export function packIm2colCols(kc: i32, nc: i32, m0: i32, j0: i32, dst: usize, z
     const kw = tap - kh * gKW;
     const panel = dst + <usize>(q * kc) * 4;
     // The position m0 as (image, oh, ow), then stepped along.
-    let n = m0 / perImage;
-    const rem = m0 - n * perImage;
+    const m = m0 + gPositionBase;
+    let n = m / perImage;
+    const rem = m - n * perImage;
     let oh = rem / gOW;
     let ow = rem - oh * gOW;
     let d = panel;

@@ -144,7 +144,7 @@ interface ConvCase {
 }
 
 // The CNN's layer kinds at small batch, plus edge geometry: 1×1 images, odd sizes and channel
-// counts, channels across an 8-column panel, strides, 'valid' padding, 5×5 kernels.
+// counts, channels across an 8-column panel, strides, 'valid' padding, 5×5 kernels, many positions.
 const convCases: ConvCase[] = [
   { x: [1, 1, 1, 1], k: 3, outC: 1, stride: 1, pad: 1 },
   { x: [2, 5, 7, 3], k: 3, outC: 5, stride: 1, pad: 1 },
@@ -155,6 +155,10 @@ const convCases: ConvCase[] = [
   { x: [2, 9, 9, 12], k: 3, outC: 10, stride: 2, pad: 'same' },
   { x: [1, 9, 11, 6], k: 5, outC: 7, stride: 2, pad: 'valid' },
   { x: [4, 7, 7, 20], k: 3, outC: 13, stride: 1, pad: 'valid' },
+  // ≥ 8192 positions: filter gradients summed in chunks of 2048 (engine-conv.ts), here 4 whole
+  // chunks, and 9150 positions (4 chunks and a part one, not a multiple of the GEMM's depth block).
+  { x: [2, 64, 64, 16], k: 1, outC: 24, stride: 1, pad: 0 },
+  { x: [3, 50, 61, 3], k: 3, outC: 8, stride: 1, pad: 1 },
 ];
 
 describe('engine convolutions (Conv2D, FusedConv2D, both gradients)', () => {
