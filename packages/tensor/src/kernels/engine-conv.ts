@@ -6,7 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { addressOf, free, run } from './wasm-ops.js';
+import { addressOf, free, heap, run } from './wasm-ops.js';
 
 const MR = 6; // assembly/blocking.ts
 const NR = 8;
@@ -19,18 +19,12 @@ const PARALLEL_MIN_FMAS = 1 << 18;
  * Filter gradients over at least this many positions, of at most CHUNKED_MAX_OUTPUTS weights, are
  * summed in chunks of CHUNK_POSITIONS positions (a multiple of the GEMM's depth block, 256): the
  * CNN's first conv (3 → 64 on 32×32, batch 32) and its 1×1 convs on 32×32 and 16×16 images. Split
- * over dW's tiles, each thread packed the whole of one operand: 2 threads ran them 1.3–1.6× faster
+ * over dW's tiles, each thread packed the whole of one operand: 2 threads ran them only 1.1–1.6× faster
  * than 1 where the rest of the step scales 1.9×.
  */
 const CHUNKED_MIN_POSITIONS = 8192;
 const CHUNK_POSITIONS = 2048;
 const CHUNKED_MAX_OUTPUTS = 1 << 16;
-
-interface Heap {
-  _malloc(bytes: number): number;
-  _free(address: number): void;
-}
-const heap = (backend: BackendWasm): Heap => backend.wasm as unknown as Heap;
 
 /** Whether the engine's convolutions take this geometry (else the caller keeps its XNNPACK path). */
 export const engineConvApplies = (g: ConvGeometry): boolean => !g.dilated && g.inChannels <= MAX_CHANNELS;

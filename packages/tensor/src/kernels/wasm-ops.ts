@@ -47,6 +47,13 @@ export const matMul = (backend: BackendWasm, a: TensorInfo, b: TensorInfo): Tens
 const heapRecord = (backend: BackendWasm, t: TensorInfo) => backend.dataIdMap.get(t.dataId);
 
 /** The byte address of `t`'s data in the WASM heap (what the engine's kernels take). */
+/** tfjs-backend-wasm's own malloc and free: scratch buffers on its heap, for the engine's kernels. */
+export interface Heap {
+  _malloc(bytes: number): number;
+  _free(address: number): void;
+}
+export const heap = (backend: BackendWasm): Heap => backend.wasm as unknown as Heap;
+
 export const addressOf = (backend: BackendWasm, t: TensorInfo): number => heapRecord(backend, t).memoryOffset;
 
 /**

@@ -21,7 +21,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { addressOf } from './wasm-ops.js';
+import { addressOf, heap } from './wasm-ops.js';
 import { shapeStr } from '../checks.js';
 
 export type WinogradVariant = 'F4' | 'F2';
@@ -50,14 +50,8 @@ export type ConvPass = 'forward' | 'inputGrad' | 'filterGrad';
 
 /** Below this many transformed multiply-adds a phase runs on the calling thread. */
 const PARALLEL_MIN_FMAS = 1 << 17;
-/** Bound on the heap the filter cache holds (a 512→512 layer's F4 transform is 36 MiB). */
+/** Bound on the heap the transform cache holds: filters (a 512→512 layer's F4 transform is 36 MiB) and forward inputs kept for the filter gradient. */
 const CACHE_BYTES = 256 << 20;
-
-interface Heap {
-  _malloc(bytes: number): number;
-  _free(address: number): void;
-}
-const heap = (backend: BackendWasm): Heap => backend.wasm as unknown as Heap;
 
 const alphaOf = (variant: WinogradVariant): number => (variant === 'F4' ? 6 : 4);
 const round4 = (c: number): number => (c + 3) & ~3;
@@ -96,7 +90,7 @@ const threadsFor = (engine: Engine, fmas: number): number => (fmas < PARALLEL_MI
 
 // ---- the transformed-filter cache ----
 
-interface CachedFilter {
+interface CachedTransform {
   address: number;
   bytes: number;
 }
@@ -106,7 +100,7 @@ interface DataIdMap {
 }
 
 /** dataId → (variant + flip, or 'V' + variant) → transformed filter or input; Map order is least recently used first. */
-const cache = new Map<object, { backend: BackendWasm; entries: Map<string, CachedFilter> }>();
+const cache = new Map<object, { backend: BackendWasm; entries: Map<string, CachedTransform> }>();
 let cachedBytes = 0;
 
 function dropEntry(dataId: object): void {
