@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from './run-workload.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -15,11 +16,6 @@ const option = (name: string, fallback: number): number => {
   const v = Number(argv[i + 1]);
   if (!Number.isInteger(v) || v < 1) throw new Error(`scaling: --${name} must be a whole number ≥ 1, got '${argv[i + 1] ?? ''}'`);
   return v;
-};
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 };
 
 if (argv.includes('--child')) {

@@ -32,8 +32,8 @@ export function convFilterGradT(
  * dW (a 1×1 or 3-channel conv on a large image): split over dW's tiles, every thread would pack the
  * whole of one operand (the im2col gather, or all of dy). Chunk q, handed out from the i32 counter
  * at `next` (zeroed by the caller) to whichever thread is free, writes its own partial
- * partials[q] [Cout, KH·KW·Cin] = Σ over its positions of dy[m, co] · im2col(x)[m, p]; sumPlanes
- * adds them in chunk order. The chunks follow from the shape alone: the same bits on any number of
+ * partials[q] [Cout, KH·KW·Cin] = Σ over its positions of dy[m, co] · im2col(x)[m, p]; the caller
+ * adds them in chunk order (reduce.ts columnSums over the [chunks, Cout·KH·KW·Cin] partials). The chunks follow from the shape alone: the same bits on any number of
  * threads.
  */
 export function convFilterGradTChunks(
@@ -54,23 +54,3 @@ export function convFilterGradTChunks(
   setPositionBase(0);
 }
 
-/** out[r, :] = Σ_q planes[q][r, :] in order q = 0, 1, …, for rows [r0, r1) of `planes` [count][rows][cols]. */
-export function sumPlanes(r0: i32, r1: i32, count: i32, rows: i32, cols: i32, planes: usize, out: usize): void {
-  const plane = <usize>(rows * cols) * 4;
-  for (let r = r0; r < r1; r++) {
-    const row = <usize>(r * cols) * 4;
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const at = row + <usize>j * 4;
-      let s = v128.load(planes + at);
-      for (let q = 1; q < count; q++) s = f32x4.add(s, v128.load(planes + <usize>q * plane + at));
-      v128.store(out + at, s);
-    }
-    for (; j < cols; j++) {
-      const at = row + <usize>j * 4;
-      let s = load<f32>(planes + at);
-      for (let q = 1; q < count; q++) s += load<f32>(planes + <usize>q * plane + at);
-      store<f32>(out + at, s);
-    }
-  }
-}

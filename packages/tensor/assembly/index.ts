@@ -3,7 +3,7 @@
 export { gemmScratchBytes } from './blocking';
 export { gemm } from './gemm';
 export { columnBlockSums, columnSums } from './reduce';
-export { convForward, convFilterGradT, convFilterGradTChunks, sumPlanes } from './conv';
+export { convForward, convFilterGradT, convFilterGradTChunks } from './conv';
 export { maxPoolGrad } from './pool';
 export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';
 export { maxPool } from './max-pool';

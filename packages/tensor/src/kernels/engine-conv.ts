@@ -4,7 +4,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Engine } from '../engine/engine.js';
-import { splitRange } from '../engine/engine-ops.js';
+import { columnSums, splitRange } from '../engine/engine-ops.js';
 import type { ConvGeometry } from './conv-geometry.js';
 import { addressOf, free, heap, run } from './wasm-ops.js';
 
@@ -65,7 +65,7 @@ export function engineConvFilterGrad(engine: Engine, backend: BackendWasm, x: Te
   const dyAddress = addressOf(backend, dy);
   const dwTAddress = addressOf(backend, dwT);
   if (positions >= CHUNKED_MIN_POSITIONS && g.outChannels * k <= CHUNKED_MAX_OUTPUTS) {
-    // Chunks of positions, each one thread's partial dWᵀ, added in chunk order (assembly/conv.ts).
+    // Chunks of positions, each one thread's partial dWᵀ (assembly/conv.ts), added in chunk order.
     const chunks = Math.ceil(positions / CHUNK_POSITIONS);
     const plane = g.outChannels * k;
     const partials = heap(backend)._malloc(chunks * plane * 4);
@@ -73,9 +73,8 @@ export function engineConvFilterGrad(engine: Engine, backend: BackendWasm, x: Te
     engine.run('convFilterGradTChunks', Array.from({ length: engine.threads }, (_, t) => [
       next, chunks, CHUNK_POSITIONS, positions, ...geometry, dyAddress, g.outChannels, partials, engine.scratch[t]!,
     ]));
-    engine.run('sumPlanes', splitRange(g.outChannels, plane < PARALLEL_MIN_FMAS ? 1 : engine.threads, 1).map(([r0, r1]) => [
-      r0, r1, chunks, g.outChannels, k, partials, dwTAddress,
-    ]));
+    // dWᵀ = Σ_q partials[q]: the column sums of the partials as a [chunks, Cout·K] matrix, rows in order.
+    columnSums(engine, partials, chunks, plane, dwTAddress);
     heap(backend)._free(partials);
   } else {
     engine.run('convFilterGradT', blocks(engine, g.outChannels, k, positions).map(([m0, m1, n0, n1], t) => [
