@@ -16,7 +16,8 @@ import { sameBits, scaledError, seededNormals } from '../test/index.js';
 import { Engine, engineFor } from '../engine/engine.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import {
-  clearWinogradCache, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradConv2d, type WinogradVariant,
+  clearWinogradCache, F4_BACKWARD_MIN_SIZE, getWinogradMode, setWinogradMode, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes,
+  winogradChoice, winogradConv2d, type WinogradVariant,
 } from './winograd.js';
 
 
@@ -195,7 +196,8 @@ describe('Winograd filter cache and memory', () => {
   it("a forward pass on autograd's tape leaves V(x) for the filter gradient, which takes it (same bits as transforming x again)", () => {
     clearWinogradCache();
     const backend = tf.backend() as BackendWasm;
-    const [n, h, w, c] = [2, 8, 8, 16];
+    // 4×4: 'auto' runs F(2,3) in the filter gradient there (F(4,3) from 8×8), so the forward keeps V(x).
+    const [n, h, w, c] = [2, 4, 4, 16];
     const x = tf.tensor4d(seededNormals(n * h * w * c, 6), [n, h, w, c]);
     const filter = tf.variable(tf.tensor4d(seededNormals(9 * c * c, 7), [3, 3, c, c]));
     const dy = tf.tensor4d(seededNormals(n * h * w * c, 8), [n, h, w, c]);
@@ -205,15 +207,15 @@ describe('Winograd filter cache and memory', () => {
     tf.engine().makeTensorFromTensorInfo(yInfo).dispose();
     const filterBytes = winogradCacheBytes();
     const fresh = dwOf(winogradBackpropFilter(twoThreads, backend, x, dy, 'F2'));
-    // On the tape (the forward of tf.grad): V(x) stays, 16 frequencies of 32 tiles × 16 channels.
+    // On the tape (the forward of tf.grad): V(x) stays, 16 frequencies of 8 tiles × 16 channels.
     let duringForward = 0;
-    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels).
+    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels on a 4×4 map).
     const dw = tf.tidy(() => tf.grad((f: tf.Tensor) => {
       const y = tf.conv2d(x, f as tf.Tensor4D, 1, 'same');
       duringForward = winogradCacheBytes();
       return tf.sum(tf.mul(y, dy));
     })(filter).dataSync() as Float32Array);
-    expect(duringForward - filterBytes).toBe(16 * (32 * 16 + 16) * 4);
+    expect(duringForward - filterBytes).toBe(16 * (8 * 16 + 16) * 4);
     // The registered Conv2D gradient ran the engine's filter gradient, which took V(x).
     expect(winogradCacheBytes()).toBe(filterBytes);
     expect(sameBits(dw, fresh)).toBe(true);
@@ -221,10 +223,56 @@ describe('Winograd filter cache and memory', () => {
     tf.tidy(() => {
       const xs = tf.mul(x, 2); // its own buffer (a clone would share x's, and with it x's entry)
       tf.grad((v: tf.Tensor) => tf.sum(tf.conv2d(v as tf.Tensor4D, filter, 1, 'same')))(xs);
-      expect(winogradCacheBytes() - filterBytes).toBe(16 * (32 * 16 + 16) * 4);
+      expect(winogradCacheBytes() - filterBytes).toBe(16 * (8 * 16 + 16) * 4);
     });
     tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, filter, null, 'F2')).dispose();
     expect(winogradCacheBytes()).toBe(filterBytes);
+    tf.dispose([x, filter, dy]);
+    clearWinogradCache();
+  });
+
+  it("'auto' runs F(2,3) forward and F(4,3) for both gradients from 8×8 maps; the other modes, one variant everywhere", () => {
+    expect(getWinogradMode()).toBe('auto');
+    expect(F4_BACKWARD_MIN_SIZE).toBe(8);
+    for (const [h, w] of [[32, 32], [8, 8], [8, 40]]) {
+      expect(winogradChoice('forward', h!, w!, 64, 64)).toBe('F2');
+      expect(winogradChoice('inputGrad', h!, w!, 64, 64)).toBe('F4');
+      expect(winogradChoice('filterGrad', h!, w!, 64, 64)).toBe('F4');
+    }
+    for (const [h, w] of [[4, 4], [2, 2], [7, 32]]) {
+      for (const pass of ['forward', 'inputGrad', 'filterGrad'] as const) expect(winogradChoice(pass, h!, w!, 512, 512), `${pass} ${h}×${w}`).toBe('F2');
+    }
+    expect(winogradChoice('inputGrad', 32, 32, 3, 64)).toBeNull(); // the 3-channel first conv: implicit GEMM
+    try {
+      setWinogradMode('F2');
+      expect(winogradChoice('filterGrad', 32, 32, 64, 64)).toBe('F2');
+      setWinogradMode('F4');
+      expect(winogradChoice('forward', 2, 2, 64, 64)).toBe('F4');
+      setWinogradMode('off');
+      expect(winogradChoice('forward', 32, 32, 64, 64)).toBeNull();
+    } finally {
+      setWinogradMode('auto');
+    }
+  });
+
+  it("keeps no V(x) on the tape where the filter gradient runs the other variant (F(4,3) from 8×8), and that gradient is right", () => {
+    clearWinogradCache();
+    const [n, h, w, c] = [2, 8, 8, 16];
+    const x = tf.tensor4d(seededNormals(n * h * w * c, 16), [n, h, w, c]);
+    const filter = tf.variable(tf.tensor4d(seededNormals(9 * c * c, 17), [3, 3, c, c]));
+    const dy = tf.tensor4d(seededNormals(n * h * w * c, 18), [n, h, w, c]);
+    let keptDuringForward = -1;
+    let filterBytes = -1;
+    const dw = tf.tidy(() => tf.grad((f: tf.Tensor) => {
+      const y = tf.conv2d(x, f as tf.Tensor4D, 1, 'same');
+      keptDuringForward = winogradCacheBytes();
+      filterBytes = 16 * (c * c + 16) * 4; // the forward's F(2,3) U: 16 frequencies of [16, 16] (+16 floats of padding)
+      return tf.sum(tf.mul(y, dy));
+    })(filter).dataSync() as Float32Array);
+    expect(keptDuringForward).toBe(filterBytes); // the filter transform only, no V(x)
+    const shape: ConvShape = { n, h, w, cin: c, cout: c };
+    const reference = conv3x3FilterGradF64(shape, x.dataSync() as Float32Array, dy.dataSync() as Float32Array);
+    expect(scaledError(dw, reference)).toBeLessThan(6e-5); // F(4,3)'s bound above
     tf.dispose([x, filter, dy]);
     clearWinogradCache();
   });

@@ -303,8 +303,9 @@ export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorIn
   if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got ${shapeStr(bias.shape)}`);
   const u = transformedFilter(engine, backend, filter, variant, false);
-  // Autograd's tape is on: the filter gradient will want V(x).
-  const keepInput = (tfEngine().state as { gradientDepth: number }).gradientDepth > 0;
+  // Autograd's tape is on and the filter gradient will run this variant: it will want V(x).
+  const [, h, w] = x.shape as [number, number, number, number];
+  const keepInput = (tfEngine().state as { gradientDepth: number }).gradientDepth > 0 && winogradChoice('filterGrad', h, w, cin, cout) === variant;
   return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), variant, keepInput);
 }
 
@@ -364,6 +365,9 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
 
 // ---- which variant, per shape and pass ----
 
+/** The backward passes run F(4,3) on maps at least this high and wide ('auto'; see winogradChoice). */
+export const F4_BACKWARD_MIN_SIZE = 8;
+
 /** Below this many input or output channels the transforms outweigh the GEMMs (the 3-channel first conv). */
 const MIN_CHANNELS = 16;
 
@@ -386,21 +390,24 @@ const MIN_CHANNELS = 16;
  *          F2   59 / 54         71 / 71         80 / 88        94 / 46         59 / 63
  *      im2col   38 / 37         42 / 33         39 / 43        35 / 26         19 / 22
  * By speed alone: F(4,3) from 4×4 maps up and F(2,3) below, in every pass (1.8–4.4× im2col).
- * But accuracy decides 'auto': against PyTorch float32 on the ConvNet parity fixture (layers'
- * torch-parity.test.ts, train mode, measured 2026-11-28), F(2,3) everywhere keeps every parameter
- * gradient within 8e-5 of PyTorch (im2col: 1.3e-4), while F(4,3) on the ≥ 4×4 maps puts them up
- * to 4.4e-2 off (features.4.conv.weight): F4's transforms amplify float32 rounding, and 16 layers
- * of it, through train-mode BatchNorms, compound. A false gradient is worse than a slow one, so
- * 'auto' is F(2,3) on every map (1.2–2.3× im2col above); F(4,3) stays available as 'F4'
- * (setWinogradMode / $BACKPROP_WINOGRAD) for inference or for users who accept that error.
+ * But accuracy decides 'auto', and it is the forward that loses it: against PyTorch float32 on the
+ * ConvNet parity fixture (layers' torch-parity.test.ts, train mode), F(2,3) everywhere keeps every
+ * parameter gradient within 7.9e-5 of PyTorch (im2col: 1.3e-4); F(4,3) in every pass puts them up to
+ * 4.4e-2 off (features.4.conv.weight), and so does F(4,3) in the forward of the 32×32 layer alone:
+ * the forward's rounding moves the activations, and 16 train-mode BatchNorms downstream amplify it.
+ * F(4,3) in the two backward passes only, on every map, keeps them within 8.3e-5 (≥ 8×8 maps: 7.9e-5;
+ * measured 2026-11-29): an error in a gradient does not pass through a BatchNorm's statistics again.
+ * So 'auto' is F(2,3) in the forward and F(4,3) for the input and filter gradients on maps of
+ * ≥ F4_BACKWARD_MIN_SIZE (8×8 and up, where the table has F4 1.3–1.7× F2; with 4×4 as well the step
+ * measured no faster: the 512-channel layers' F4 filter transforms write 38 MB each). The CNN step, each rule alternated in one
+ * process (AMD EPYC Zen 5): 1 thread 836–840 → 750–759 ms, 2 threads 581–624 → 520–545 ms. F(4,3)
+ * everywhere stays available as 'F4' (setWinogradMode / $BACKPROP_WINOGRAD) for inference or for
+ * users who accept that error.
  * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
  * outweigh the GEMMs' k = Cin: im2col.
  */
 export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
   if (winogradMode === 'off' || Math.min(cin, cout) < MIN_CHANNELS) return null;
   if (winogradMode !== 'auto') return winogradMode;
-  void pass; // one rule serves all three passes (see the table)
-  void h;
-  void w;
-  return 'F2';
+  return pass !== 'forward' && Math.min(h, w) >= F4_BACKWARD_MIN_SIZE ? 'F4' : 'F2';
 }
