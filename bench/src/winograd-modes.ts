@@ -6,7 +6,7 @@
 //
 //   pnpm --filter @backprop/bench run winograd-modes [--threads 2] [--rounds 6] [--steps 2] [--modes auto,F2]
 //
-// 'auto' is F(2,3) forward and F(4,3) for both gradients from 8×8 maps; 'F2' and 'F4' one variant in
+// 'auto' is F(2,3) forward and F(4,3) for both gradients from 4×4 maps; 'F2' and 'F4' one variant in
 // every pass; 'off' the implicit GEMM (packages/tensor/src/kernels/winograd.ts, winogradChoice).
 import { availableParallelism, cpus } from 'node:os';
 import { initBackend, setWinogradMode, type WinogradMode } from '@backprop/tensor';

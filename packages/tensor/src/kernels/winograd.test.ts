@@ -196,8 +196,8 @@ describe('Winograd filter cache and memory', () => {
   it("a forward pass on autograd's tape leaves V(x) for the filter gradient, which takes it (same bits as transforming x again)", () => {
     clearWinogradCache();
     const backend = tf.backend() as BackendWasm;
-    // 4×4: 'auto' runs F(2,3) in the filter gradient there (F(4,3) from 8×8), so the forward keeps V(x).
-    const [n, h, w, c] = [2, 4, 4, 16];
+    // 2×2: 'auto' runs F(2,3) in the filter gradient there (F(4,3) from 4×4), so the forward keeps V(x).
+    const [n, h, w, c] = [2, 2, 2, 16];
     const x = tf.tensor4d(seededNormals(n * h * w * c, 6), [n, h, w, c]);
     const filter = tf.variable(tf.tensor4d(seededNormals(9 * c * c, 7), [3, 3, c, c]));
     const dy = tf.tensor4d(seededNormals(n * h * w * c, 8), [n, h, w, c]);
@@ -207,15 +207,15 @@ describe('Winograd filter cache and memory', () => {
     tf.engine().makeTensorFromTensorInfo(yInfo).dispose();
     const filterBytes = winogradCacheBytes();
     const fresh = dwOf(winogradBackpropFilter(twoThreads, backend, x, dy, 'F2'));
-    // On the tape (the forward of tf.grad): V(x) stays, 16 frequencies of 8 tiles × 16 channels.
+    // On the tape (the forward of tf.grad): V(x) stays, 16 frequencies of 2 tiles × 16 channels.
     let duringForward = 0;
-    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels on a 4×4 map).
+    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels on a 2×2 map).
     const dw = tf.tidy(() => tf.grad((f: tf.Tensor) => {
       const y = tf.conv2d(x, f as tf.Tensor4D, 1, 'same');
       duringForward = winogradCacheBytes();
       return tf.sum(tf.mul(y, dy));
     })(filter).dataSync() as Float32Array);
-    expect(duringForward - filterBytes).toBe(16 * (8 * 16 + 16) * 4);
+    expect(duringForward - filterBytes).toBe(16 * (2 * 16 + 16) * 4);
     // The registered Conv2D gradient ran the engine's filter gradient, which took V(x).
     expect(winogradCacheBytes()).toBe(filterBytes);
     expect(sameBits(dw, fresh)).toBe(true);
@@ -223,7 +223,7 @@ describe('Winograd filter cache and memory', () => {
     tf.tidy(() => {
       const xs = tf.mul(x, 2); // its own buffer (a clone would share x's, and with it x's entry)
       tf.grad((v: tf.Tensor) => tf.sum(tf.conv2d(v as tf.Tensor4D, filter, 1, 'same')))(xs);
-      expect(winogradCacheBytes() - filterBytes).toBe(16 * (8 * 16 + 16) * 4);
+      expect(winogradCacheBytes() - filterBytes).toBe(16 * (2 * 16 + 16) * 4);
     });
     tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, filter, null, 'F2')).dispose();
     expect(winogradCacheBytes()).toBe(filterBytes);
@@ -231,15 +231,15 @@ describe('Winograd filter cache and memory', () => {
     clearWinogradCache();
   });
 
-  it("'auto' runs F(2,3) forward and F(4,3) for both gradients from 8×8 maps; the other modes, one variant everywhere", () => {
+  it("'auto' runs F(2,3) forward and F(4,3) for both gradients from 4×4 maps; the other modes, one variant everywhere", () => {
     expect(getWinogradMode()).toBe('auto');
-    expect(F4_BACKWARD_MIN_SIZE).toBe(8);
-    for (const [h, w] of [[32, 32], [8, 8], [8, 40]]) {
+    expect(F4_BACKWARD_MIN_SIZE).toBe(4);
+    for (const [h, w] of [[32, 32], [4, 4], [4, 40]]) {
       expect(winogradChoice('forward', h!, w!, 64, 64)).toBe('F2');
       expect(winogradChoice('inputGrad', h!, w!, 64, 64)).toBe('F4');
       expect(winogradChoice('filterGrad', h!, w!, 64, 64)).toBe('F4');
     }
-    for (const [h, w] of [[4, 4], [2, 2], [7, 32]]) {
+    for (const [h, w] of [[2, 2], [3, 3], [3, 32]]) {
       for (const pass of ['forward', 'inputGrad', 'filterGrad'] as const) expect(winogradChoice(pass, h!, w!, 512, 512), `${pass} ${h}×${w}`).toBe('F2');
     }
     expect(winogradChoice('inputGrad', 32, 32, 3, 64)).toBeNull(); // the 3-channel first conv: implicit GEMM
@@ -255,7 +255,7 @@ describe('Winograd filter cache and memory', () => {
     }
   });
 
-  it("keeps no V(x) on the tape where the filter gradient runs the other variant (F(4,3) from 8×8), and that gradient is right", () => {
+  it("keeps no V(x) on the tape where the filter gradient runs the other variant (F(4,3) from 4×4), and that gradient is right", () => {
     clearWinogradCache();
     const [n, h, w, c] = [2, 8, 8, 16];
     const x = tf.tensor4d(seededNormals(n * h * w * c, 16), [n, h, w, c]);

@@ -366,7 +366,7 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
 // ---- which variant, per shape and pass ----
 
 /** The backward passes run F(4,3) on maps at least this high and wide ('auto'; see winogradChoice). */
-export const F4_BACKWARD_MIN_SIZE = 8;
+export const F4_BACKWARD_MIN_SIZE = 4;
 
 /** Below this many input or output channels the transforms outweigh the GEMMs (the 3-channel first conv). */
 const MIN_CHANNELS = 16;
@@ -395,12 +395,15 @@ const MIN_CHANNELS = 16;
  * parameter gradient within 7.9e-5 of PyTorch (im2col: 1.3e-4); F(4,3) in every pass puts them up to
  * 4.4e-2 off (features.4.conv.weight), and so does F(4,3) in the forward of the 32×32 layer alone:
  * the forward's rounding moves the activations, and 16 train-mode BatchNorms downstream amplify it.
- * F(4,3) in the two backward passes only, on every map, keeps them within 8.3e-5 (≥ 8×8 maps: 7.9e-5;
+ * F(4,3) in the two backward passes only, on every map, keeps them within 8.3e-5 (from 4×4 maps: 7.95e-5;
  * measured 2026-11-29): an error in a gradient does not pass through a BatchNorm's statistics again.
  * So 'auto' is F(2,3) in the forward and F(4,3) for the input and filter gradients on maps of
- * ≥ F4_BACKWARD_MIN_SIZE (8×8 and up, where the table has F4 1.3–1.7× F2; with 4×4 as well the step
- * measured no faster: the 512-channel layers' F4 filter transforms write 38 MB each). The CNN step, each rule alternated in one
- * process (AMD EPYC Zen 5): 1 thread 836–840 → 750–759 ms, 2 threads 581–624 → 520–545 ms. F(4,3)
+ * ≥ F4_BACKWARD_MIN_SIZE (4×4 and up, where the table has F4 1.2–1.6× F2 in those passes; on 2×2 maps a 6×6 tile
+ * holds 4 outputs and F(2,3) stays 2× faster). The CNN step, each rule alternated in one process (AMD
+ * EPYC Zen 5): F(4,3) gradients from 8×8 against F(2,3) everywhere, 1 thread 1135 → 1020 ms, 2 threads
+ * 521 → 456 ms (medians of 5 and 6 rounds, every round faster); from 4×4 against from 8×8, 2 threads
+ * 2.3% and 2.8% faster (two runs of 8 rounds), 1 thread 5 rounds of 6 faster, medians equal; its cost,
+ * the 512-channel layers' F(4,3) filter transforms of the flipped filter, 38 MB each. F(4,3)
  * everywhere stays available as 'F4' (setWinogradMode / $BACKPROP_WINOGRAD) for inference or for
  * users who accept that error.
  * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
