@@ -27,7 +27,8 @@ import { shapeStr } from '../checks.js';
 export type WinogradVariant = 'F4' | 'F2';
 
 /**
- * Which Winograd variant the conv kernels use: 'auto' (F(2,3), chosen in winogradChoice),
+ * Which Winograd variant the conv kernels use: 'auto' (F(2,3) forward, F(4,3) for both gradients on
+ * maps from 4×4; winogradChoice),
  * one variant everywhere, or 'off' (the implicit-GEMM convolution: float32 direct-conv accuracy).
  * Default `$BACKPROP_WINOGRAD`, else 'auto'.
  */
