@@ -7,16 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { wholeNumberOption } from './cli-options.js';
 import { median } from './run-workload.js';
 
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`scaling: --${name} must be a whole number ≥ 1, got '${argv[i + 1] ?? ''}'`);
-  return v;
-};
+const option = (name: string, fallback: number): number => wholeNumberOption('scaling', argv, name, fallback);
 
 if (argv.includes('--child')) {
   const { initBackend } = await import('@backprop/tensor');

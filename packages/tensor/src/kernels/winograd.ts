@@ -299,13 +299,12 @@ function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number
 /** y [N, H, W, Cout] = conv(x [N, H, W, Cin], filter [3, 3, Cin, Cout], stride 1, pad 1) + bias [Cout]. */
 export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, variant: WinogradVariant): TensorInfo {
   const op = 'winogradConv2d';
-  const [, , , c] = check4(x, 'x', op);
+  const [, h, w, c] = check4(x, 'x', op);
   const [cin, cout] = checkFilter(filter, op);
   if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got ${shapeStr(bias.shape)}`);
   const u = transformedFilter(engine, backend, filter, variant, false);
   // Autograd's tape is on and the filter gradient will run this variant: it will want V(x).
-  const [, h, w] = x.shape as [number, number, number, number];
   const keepInput = (tfEngine().state as { gradientDepth: number }).gradientDepth > 0 && winogradChoice('filterGrad', h, w, cin, cout) === variant;
   return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), variant, keepInput);
 }
