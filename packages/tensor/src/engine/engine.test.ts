@@ -353,3 +353,34 @@ describe('engine housekeeping', () => {
     a.dispose();
   });
 });
+
+describe('pool spin budget', () => {
+  it('gives the same bits whether the threads spin or sleep between jobs, and counts the sleeps', async () => {
+    useEngine(twoThreads);
+    const x = tf.tensor(seededNormals(4096 * 64, 6), [4096, 64]); // big enough for 2 threads
+    const run = () => tf.tidy(() => tf.matMul(x, x, true, false).dataSync() as Float32Array);
+    const spinning = run();
+    expect(twoThreads.spinMicroseconds).toBe(5000);
+    try {
+      twoThreads.spinMicroseconds = 0; // every wait sleeps at once
+      const before = twoThreads.poolStats;
+      const sleeping = run();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const again = run();
+      const after = twoThreads.poolStats;
+      expect(after.jobs).toBeGreaterThan(before.jobs);
+      expect(after.workerSleeps).toBeGreaterThan(before.workerSleeps); // it slept between the jobs
+      expect(sameBits(sleeping, spinning)).toBe(true);
+      expect(sameBits(again, spinning)).toBe(true);
+    } finally {
+      twoThreads.spinMicroseconds = 5000;
+      x.dispose();
+    }
+  });
+
+  it('rejects a budget that is not a whole number of µs in range', () => {
+    expect(() => { twoThreads.spinMicroseconds = -1; }).toThrow(/spinMicroseconds: expected a whole number of µs in \[0, 1000000\], got -1/);
+    expect(() => { twoThreads.spinMicroseconds = 2.5; }).toThrow(/got 2.5/);
+    expect(twoThreads.spinMicroseconds).toBe(5000);
+  });
+});

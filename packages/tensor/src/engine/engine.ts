@@ -93,6 +93,20 @@ export class Engine {
     this.pool.run(ENGINE_FUNCTIONS.indexOf(name), args);
   }
 
+  /** How long (µs) a pool thread spins for the next job before it sleeps (ThreadPool.spinMicroseconds). */
+  get spinMicroseconds(): number {
+    return this.pool.spinMicroseconds;
+  }
+
+  set spinMicroseconds(us: number) {
+    this.pool.spinMicroseconds = us;
+  }
+
+  /** Jobs run on the pool and how often its threads slept waiting (each sleep costs a wake-up). */
+  get poolStats(): { jobs: number; workerSleeps: number; callerSleeps: number } {
+    return this.pool.stats;
+  }
+
   /** Runs `name` once on the calling thread. */
   call(name: EngineFunctionName, ...args: number[]): void {
     this.fns[ENGINE_FUNCTIONS.indexOf(name)]!(...args);
@@ -123,6 +137,21 @@ export function useEngine(engine: Engine | null): void {
 /** The active engine's build and threads, or null. */
 export function engineInfo(): EngineInfo | null {
   return active?.info ?? null;
+}
+
+/**
+ * How long (µs) the active engine's pool threads spin for the next job before they sleep (default
+ * 5000, thread-pool.ts DEFAULT_SPIN_MICROSECONDS); for comparisons and for hosts where idle spinning
+ * costs more than wake-ups. Throws without an engine.
+ */
+export function setEngineSpin(us: number): void {
+  if (active == null) throw new Error('setEngineSpin: no engine (call initBackend with the wasm backend first)');
+  active.spinMicroseconds = us;
+}
+
+/** The active engine's pool counters (jobs, sleeps of workers and caller), or null without an engine. */
+export function enginePoolStats(): { jobs: number; workerSleeps: number; callerSleeps: number } | null {
+  return active?.poolStats ?? null;
 }
 
 /** Switches the engine kernels off (tfjs/XNNPACK paths) and on again, for comparisons. */
