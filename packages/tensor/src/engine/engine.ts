@@ -15,7 +15,8 @@ export const ENGINE_FUNCTIONS = [
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
   'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared', 'maxPoolGradTiles', 'maxPoolGradScatter',
-  'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks',
+  'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks', 'batchNormStatsBlocks', 'batchNormMeanFromBlocks',
+  'batchNormVarianceFromBlocks', 'batchNormGradBlockSums', 'batchNormGradSumsFromBlocks',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 
