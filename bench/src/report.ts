@@ -63,7 +63,8 @@ function targetsTable(targets: TargetResult[]): string {
     const sense = t.kind === 'at-most' ? 'Backprop ÷ peer' : 'peer ÷ Backprop';
     if (t.value == null) return [t.name, '—', `not measured: ${t.why ?? ''}`];
     const verdict = t.met ? `**met** (${t.kind === 'at-most' ? `${fmtRatio(t.value)} ≤ ${t.limit}×` : `${fmtRatio(t.value)} ≥ ${t.limit}×`})` : `**missed** by ${fmtRatio(t.off!)}`;
-    return [t.name, `${fmtRatio(t.value)} (${sense})${t.scaled ? ', from a reduced batch ×N' : ''}`, verdict];
+    const context = t.context != null && t.contextValue != null ? `; ${t.context.label}: ${fmtRatio(t.contextValue)}` : '';
+    return [t.name, `${fmtRatio(t.value)} (${sense})${t.scaled ? ', from a reduced batch ×N' : ''}${context}`, verdict];
   });
   return markdownTable(['target', 'measured', 'verdict'], rows);
 }

@@ -34,6 +34,9 @@ describe('evaluateTargets', () => {
       ['CNN step on every core ≥ 1.7× faster than on 1 thread', 'bp-2t', 2],
       ['CNN step ≥ 10× faster than tfjs-cpu', 'bp', 200],
     ]);
+    // PyTorch's own scaling in the same run, beside (not in) the verdict.
+    expect(r.find((t) => t.name.startsWith('CNN step on every core'))).toMatchObject({ contextValue: 2, met: true });
+    expect(r.find((t) => t.name.startsWith('CNN step ≤ 2× PyTorch CPU, both 1'))!.contextValue).toBeUndefined();
   });
 
   it('resolves bp-manual-Nt and bp-layers-Nt to the MLP\'s threaded cells, against NumPy on as many threads', () => {
