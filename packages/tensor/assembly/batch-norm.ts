@@ -30,89 +30,6 @@
 import { reluGradLane, reluGradLanes } from './relu-grad';
 import { columnSums, squaredDeviationSums } from './reduce';
 
-// Row blocks. Tall activations ([N·H·W, C] with at least two blocks of rows) take their sums per
-// block of rows, the blocks split between the threads, then the block sums down in block order:
-// split by channels instead, two threads read halves of the same rows (for 64–256 channels, pieces
-// of 256–512 bytes): each core's prefetcher pulled in the other's lines, and 2 threads ran a CNN
-// step's BatchNorm backward slower than 1 (7.0 against 4.8 ms for [8192, 128], AMD EPYC Zen 3).
-// The block size is fixed by the caller from the shape alone, so the bits are the same on any
-// number of threads.
-
-/** Blocks [b0, b1) of `blockRows` rows: partials[b, c] = Σ x over block b's rows, or Σ (x − mean)² where mean ≠ 0. */
-export function batchNormStatsBlocks(x: usize, m: i32, c: i32, blockRows: i32, mean: usize, partials: usize, b0: i32, b1: i32): void {
-  const row = <usize>c * 4;
-  for (let b = b0; b < b1; b++) {
-    const r0 = b * blockRows;
-    const n = m - r0 < blockRows ? m - r0 : blockRows;
-    const block = x + <usize>r0 * row;
-    const out = partials + <usize>b * row;
-    if (mean == 0) columnSums(block, n, c, out, 0, c, 0);
-    else squaredDeviationSums(block, n, c, mean, out, 0, c);
-  }
-}
-
-/** mean = Σ_b partials[b] / M (pass 1's block sums, in block order). */
-export function batchNormMeanFromBlocks(partials: usize, blocks: i32, m: i32, c: i32, mean: usize): void {
-  columnSums(partials, blocks, c, mean, 0, c, 0);
-  divideBy(mean, c, <f32>m);
-}
-
-/** variance = Σ_b partials[b] / M (pass 2's block sums), invStd = 1/√(variance + ε). */
-export function batchNormVarianceFromBlocks(partials: usize, blocks: i32, m: i32, c: i32, eps: f32, variance: usize, invStd: usize): void {
-  columnSums(partials, blocks, c, variance, 0, c, 0);
-  finishVariance(variance, invStd, <f32>m, eps, 0, c);
-}
-
-/**
- * Blocks [b0, b1) of `blockRows` rows: partials[b] = [Σdy (C) | Σdy·x̂ (C)] over block b's rows (dy·s(o) for
- * dy where reluOut ≠ 0), rows in order; batchNormGradSumsFromBlocks adds them up.
- */
-export function batchNormGradBlockSums(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, reluOut: usize, blockRows: i32, partials: usize, b0: i32, b1: i32): void {
-  const row = <usize>c * 4;
-  for (let b = b0; b < b1; b++) {
-    const r0 = b * blockRows;
-    const n = m - r0 < blockRows ? m - r0 : blockRows;
-    const off = <usize>r0 * row;
-    const sumB = partials + <usize>b * 2 * row;
-    const sumG = sumB + row;
-    if (reluOut != 0) gradSumsRows(dy + off, x + off, n, c, mean, invStd, sumG, sumB, reluOut + off, true, 0, c);
-    else gradSumsRows(dy + off, x + off, n, c, mean, invStd, sumG, sumB, 0, false, 0, c);
-  }
-}
-
-/** dβ, dγ [C] = the block sums of batchNormGradBlockSums added in block order. */
-export function batchNormGradSumsFromBlocks(partials: usize, blocks: i32, c: i32, dGamma: usize, dBeta: usize): void {
-  // partials as a [blocks, 2C] matrix: columns [0, C) are dβ's, [C, 2C) dγ's (columnSums writes
-  // column j at out + 4j, so dγ's out is shifted back by C floats).
-  columnSums(partials, blocks, 2 * c, dBeta, 0, c, 0);
-  columnSums(partials, blocks, 2 * c, dGamma - <usize>c * 4, c, 2 * c, 0);
-}
-
-function divideBy(v: usize, c: i32, count: f32): void {
-  const vEnd = <usize>(c & ~3) * 4;
-  const end = <usize>c * 4;
-  let o: usize = 0;
-  for (; o < vEnd; o += 16) v128.store(v + o, f32x4.div(v128.load(v + o), f32x4.splat(count)));
-  for (; o < end; o += 4) store<f32>(v + o, load<f32>(v + o) / count);
-}
-
-/** Channels [c0, c1): variance = sum / M in place, invStd = 1/√(variance + ε). */
-function finishVariance(variance: usize, invStd: usize, count: f32, eps: f32, c0: i32, c1: i32): void {
-  const vEnd = <usize>(c0 + ((c1 - c0) & ~3)) * 4;
-  const end = <usize>c1 * 4;
-  let o = <usize>c0 * 4;
-  for (; o < vEnd; o += 16) {
-    const v = f32x4.div(v128.load(variance + o), f32x4.splat(count));
-    v128.store(variance + o, v);
-    v128.store(invStd + o, f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(eps)))));
-  }
-  for (; o < end; o += 4) {
-    const v = load<f32>(variance + o) / count;
-    store<f32>(variance + o, v);
-    store<f32>(invStd + o, <f32>1 / Mathf.sqrt(v + eps));
-  }
-}
-
 /** Channels [c0, c1): mean, variance (biased), invStd [C] of x [M, C]. */
 export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, variance: usize, invStd: usize, c0: i32, c1: i32): void {
   const count = <f32>m;
@@ -126,7 +43,17 @@ export function batchNormStats(x: usize, m: i32, c: i32, eps: f32, mean: usize, 
   for (; o < end; o += 4) store<f32>(mean + o, load<f32>(mean + o) / count);
   // Σ(x − μ)² per channel, rows in order.
   squaredDeviationSums(x, m, c, mean, variance, c0, c1); // reduce.ts: the same walk
-  finishVariance(variance, invStd, count, eps, c0, c1);
+  o = v0;
+  for (; o < vEnd; o += 16) {
+    const v = f32x4.div(v128.load(variance + o), f32x4.splat(count));
+    v128.store(variance + o, v);
+    v128.store(invStd + o, f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(v, f32x4.splat(eps)))));
+  }
+  for (; o < end; o += 4) {
+    const v = load<f32>(variance + o) / count;
+    store<f32>(variance + o, v);
+    store<f32>(invStd + o, <f32>1 / Mathf.sqrt(v + eps));
+  }
 }
 
 /** Rows [r0, r1): y = x̂·γ + β with x̂ = (x − μ)·r, or max(y, 0) where relu ≠ 0. */

@@ -8,10 +8,7 @@ export { maxPoolGrad } from './pool';
 export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';
 export { maxPool } from './max-pool';
 export { adamUpdate } from './adam';
-export {
-  batchNormGradBlockSums, batchNormGradSums, batchNormGradSumsFromBlocks, batchNormInputGrad, batchNormMeanFromBlocks,
-  batchNormNormalize, batchNormStats, batchNormStatsBlocks, batchNormVarianceFromBlocks,
-} from './batch-norm';
+export { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batch-norm';
 export {
   winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
   winogradGemmsShared, winogradGradTransformShared, winogradInputTransformShared, winogradOutputTransform,

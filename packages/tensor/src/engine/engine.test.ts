@@ -8,7 +8,6 @@ import { initBackend } from '../backend.js';
 import { sameBits, sameBitsUpToNaN, scaledError, seededNormals, valuesOn } from '../test/index.js';
 import { Engine, engineFor, useEngine } from './engine.js';
 import { SUM_BLOCK_ROWS, SUM_BLOCKED_MIN_ROWS } from './engine-ops.js';
-import { BN_BLOCK_ROWS } from '../kernels/batch-norm.js';
 import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { shapeSize } from '../checks.js';
@@ -252,11 +251,9 @@ describe('engine BatchNorm (fused forward and backward)', () => {
     expect(sameBits(one, two)).toBe(true);
   });
 
-  // The sums' order is the determinism contract, so it is written out here in JS: each channel's sum
-  // is one float32 chain over the rows in order for activations of fewer than 2·BN_BLOCK_ROWS rows;
-  // taller ones chain each block of BN_BLOCK_ROWS rows, then the block sums in block order (however
-  // the blocks are split between threads and the channels walked).
-  it.each([[4096, 64], [512, 130], [300, 21], [700, 5]])('x [%i, %i]: μ, σ², dβ and dγ are float32 sums in the stated order, bit for bit', async (m, c) => {
+  // The sums' order is the determinism contract: each channel's sum is one float32 chain over the rows
+  // in order (however the rows are blocked and the channels split), so it is written out here in JS.
+  it.each([[4096, 64], [512, 130], [300, 21]])('x [%i, %i]: μ, σ², dβ and dγ are float32 sums over the rows in order, bit for bit', async (m, c) => {
     const f = Math.fround;
     const x = Float32Array.from(seededNormals(m * c, 35).map((v, i) => 2 * v + (i % 7)));
     const dy = Float32Array.from(seededNormals(m * c, 36));
@@ -267,24 +264,25 @@ describe('engine BatchNorm (fused forward and backward)', () => {
       const [, dGamma, dBeta] = fusedBatchNormBackward(dyt!, xt!, g!, r.mean, r.invStd);
       return tf.concat([r.mean, r.variance, r.invStd, dBeta!, dGamma!]);
     });
-    const block = m >= 2 * BN_BLOCK_ROWS ? BN_BLOCK_ROWS : m;
-    /** Σ term(r) over the rows: a chain per block, then the blocks' sums in order. */
-    const sum = (term: (r: number) => number): number => {
-      let total = 0;
-      for (let r0 = 0; r0 < m; r0 += block) {
-        let s = 0;
-        for (let r = r0; r < Math.min(m, r0 + block); r++) s = f(s + term(r));
-        total = r0 === 0 ? s : f(total + s);
-      }
-      return total;
-    };
     const want = new Float32Array(5 * c);
     for (let j = 0; j < c; j++) {
-      const mean = f(sum((r) => x[r * c + j]!) / m);
-      const variance = f(sum((r) => { const d = f(x[r * c + j]! - mean); return f(d * d); }) / m);
+      let s = 0;
+      for (let r = 0; r < m; r++) s = f(s + x[r * c + j]!);
+      const mean = f(s / m);
+      let q = 0;
+      for (let r = 0; r < m; r++) {
+        const d = f(x[r * c + j]! - mean);
+        q = f(q + f(d * d));
+      }
+      const variance = f(q / m);
       const invStd = f(1 / f(Math.sqrt(f(variance + f(1e-5)))));
-      const db = sum((r) => dy[r * c + j]!);
-      const dg = sum((r) => f(dy[r * c + j]! * f(f(x[r * c + j]! - mean) * invStd)));
+      let db = 0;
+      let dg = 0;
+      for (let r = 0; r < m; r++) {
+        const h = f(f(x[r * c + j]! - mean) * invStd);
+        db = f(db + dy[r * c + j]!);
+        dg = f(dg + f(dy[r * c + j]! * h));
+      }
       [want[j], want[c + j], want[2 * c + j], want[3 * c + j], want[4 * c + j]] = [mean, variance, invStd, db, dg];
     }
     expect(sameBits(got, want)).toBe(true);

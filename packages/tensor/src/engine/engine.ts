@@ -15,8 +15,7 @@ export const ENGINE_FUNCTIONS = [
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
   'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared', 'maxPoolGradTiles', 'maxPoolGradScatter',
-  'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks', 'batchNormStatsBlocks', 'batchNormMeanFromBlocks',
-  'batchNormVarianceFromBlocks', 'batchNormGradBlockSums', 'batchNormGradSumsFromBlocks',
+  'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 

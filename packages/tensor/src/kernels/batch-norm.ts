@@ -2,13 +2,12 @@
 // closed-form backward over the rows of x [M, C], fused on the engine (assembly/batch-norm.ts);
 // with attr `relu`, the forward is ReLU(BatchNorm(x)) and the backward takes that output as
 // `reluOut` and goes through the ReLU first. WASM with the engine only; ops/batch-norm.ts says
-// when they are there. The per-channel sums of tall activations go by blocks of rows (BN_BLOCK_ROWS),
-// of short ones by channel ranges.
+// when they are there.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor, type Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
-import { addressOf, heap } from './wasm-ops.js';
+import { addressOf } from './wasm-ops.js';
 import { shapeStr } from '../checks.js';
 
 export const BATCH_NORM_FORWARD = 'BackpropBatchNormForward';
@@ -30,30 +29,7 @@ function engineOf(op: string, backend: BackendWasm): Engine {
 }
 
 /**
- * Rows per block of the blocked sums (assembly/batch-norm.ts batchNormStatsBlocks,
- * batchNormGradBlockSums): activations with at least two blocks of rows take their sums per block,
- * the blocks split between the threads, then add the block sums in order. Fixed, so the bits do not
- * depend on the thread count.
- */
-export const BN_BLOCK_ROWS = 256;
-const blocked = (m: number) => m >= 2 * BN_BLOCK_ROWS;
-
-/** Runs `fn(partials)` with `bytes` of scratch for block sums: the calling thread's GEMM scratch when they fit (no job uses it meanwhile), else a heap block. */
-function withPartials(engine: Engine, wasm: BackendWasm, bytes: number, fn: (partials: number) => void): void {
-  if (bytes <= engine.scratchBytes) return fn(engine.scratch[0]!);
-  const partials = heap(wasm)._malloc(bytes);
-  try {
-    fn(partials);
-  } finally {
-    heap(wasm)._free(partials);
-  }
-}
-
-/** Block ranges per thread. */
-const blockRanges = (engine: Engine, m: number, c: number, blocks: number) => splitRange(blocks, m * c < 1 << 16 ? 1 : engine.threads, 1);
-
-/**
- * Channel ranges per thread for the sums of short activations (each sum one chain over the rows, whatever the split): a
+ * Channel ranges per thread for the sums (each sum one chain over the rows, whatever the split): a
  * thread only gets channels when each gets ≥ 64 (256-byte pieces of a row; with less, two threads
  * reading halves of the same rows ran slower than one).
  */
@@ -72,19 +48,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const outs = [[m, c], [c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // y, mean, var, invStd
   const [y, mean, variance, invStd] = outs.map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const xAt = addressOf(wasm, x);
-  if (blocked(m)) {
-    // Σx per block, μ; Σ(x − μ)² per block, σ² and r (two passes over x, as the channel split).
-    const blocks = Math.ceil(m / BN_BLOCK_ROWS);
-    withPartials(engine, wasm, blocks * c * 4, (partials) => {
-      const ranges = blockRanges(engine, m, c, blocks);
-      engine.run('batchNormStatsBlocks', ranges.map(([b0, b1]) => [xAt, m, c, BN_BLOCK_ROWS, 0, partials, b0, b1]));
-      engine.call('batchNormMeanFromBlocks', partials, blocks, m, c, mean);
-      engine.run('batchNormStatsBlocks', ranges.map(([b0, b1]) => [xAt, m, c, BN_BLOCK_ROWS, mean, partials, b0, b1]));
-      engine.call('batchNormVarianceFromBlocks', partials, blocks, m, c, eps, variance, invStd);
-    });
-  } else {
-    engine.run('batchNormStats', channelBlocks(engine, m, c).map(([c0, c1]) => [xAt, m, c, eps, mean, variance, invStd, c0, c1]));
-  }
+  engine.run('batchNormStats', channelBlocks(engine, m, c).map(([c0, c1]) => [xAt, m, c, eps, mean, variance, invStd, c0, c1]));
   const normalize = [xAt, c, addressOf(wasm, gamma), addressOf(wasm, beta), mean, invStd, y, relu ? 1 : 0];
   engine.run('batchNormNormalize', rowBlocks(engine, m, c).map(([r0, r1]) => [...normalize, r0, r1]));
   return outs;
@@ -104,15 +68,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
   const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const reluAt = reluOut ? addressOf(wasm, reluOut) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
-  if (blocked(m)) {
-    const blocks = Math.ceil(m / BN_BLOCK_ROWS);
-    withPartials(engine, wasm, blocks * 2 * c * 4, (partials) => {
-      engine.run('batchNormGradBlockSums', blockRanges(engine, m, c, blocks).map(([b0, b1]) => [dyAt, xAt, m, c, meanAt, invStdAt, reluAt, BN_BLOCK_ROWS, partials, b0, b1]));
-      engine.call('batchNormGradSumsFromBlocks', partials, blocks, c, dGamma, dBeta);
-    });
-  } else {
-    engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1], t) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, reluAt, c0, c1, engine.scratch[t]!]));
-  }
+  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1], t) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, reluAt, c0, c1, engine.scratch[t]!]));
   const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx, reluAt];
   engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;
