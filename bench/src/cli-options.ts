@@ -1,4 +1,4 @@
-// Command-line options shared by the bench's small commands (scaling.ts, winograd-modes.ts).
+// Command-line options shared by the bench's small commands (scaling.ts, winograd-modes.ts, pool-spin.ts).
 
 /** `--name N` from argv as a whole number ≥ 1, or `fallback` when absent; errors name the command and option. */
 export function wholeNumberOption(command: string, argv: readonly string[], name: string, fallback: number): number {
