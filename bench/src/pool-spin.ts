@@ -6,15 +6,15 @@
 //   pnpm --filter @backprop/bench run pool-spin [--threads 2] [--rounds 10] [--budgets 100,5000]
 import { availableParallelism, cpus } from 'node:os';
 import { enginePoolStats, initBackend, setEngineSpin } from '@backprop/tensor';
-import { wholeNumberOption } from './cli-options.js';
+import { listOption, wholeNumberOption } from './cli-options.js';
 import { median } from './run-workload.js';
 import { tfjsTasks } from './tasks/tfjs-tasks.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number): number => wholeNumberOption('pool-spin', argv, name, fallback);
-const budgetsArg = argv.indexOf('--budgets');
-const budgets = (budgetsArg < 0 ? '100,5000' : (argv[budgetsArg + 1] ?? '')).split(',').map(Number);
-if (budgets.some((b) => !Number.isInteger(b) || b < 0)) throw new Error(`pool-spin: --budgets must be whole numbers of µs ≥ 0, comma-separated, got '${argv[budgetsArg + 1] ?? ''}'`);
+const budgetList = listOption(argv, 'budgets', '100,5000');
+const budgets = budgetList.map(Number);
+if (budgets.some((b) => !Number.isInteger(b) || b < 0)) throw new Error(`pool-spin: --budgets must be whole numbers of µs ≥ 0, comma-separated, got '${budgetList.join(',')}'`);
 const threads = option('threads', Math.max(2, availableParallelism()));
 const rounds = option('rounds', 10);
 

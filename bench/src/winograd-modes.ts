@@ -10,14 +10,13 @@
 // every pass; 'off' the implicit GEMM (packages/tensor/src/kernels/winograd.ts, winogradChoice).
 import { availableParallelism, cpus } from 'node:os';
 import { initBackend, setWinogradMode, type WinogradMode } from '@backprop/tensor';
-import { wholeNumberOption } from './cli-options.js';
+import { listOption, wholeNumberOption } from './cli-options.js';
 import { median } from './run-workload.js';
 import { tfjsTasks } from './tasks/tfjs-tasks.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number): number => wholeNumberOption('winograd-modes', argv, name, fallback);
-const modesArg = argv.indexOf('--modes');
-const modes = (modesArg < 0 ? 'auto,F2' : (argv[modesArg + 1] ?? '')).split(',') as WinogradMode[];
+const modes = listOption(argv, 'modes', 'auto,F2') as WinogradMode[];
 for (const mode of modes) setWinogradMode(mode); // throws, naming the allowed modes, on a bad one
 
 const threads = option('threads', availableParallelism());

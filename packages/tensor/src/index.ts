@@ -5,6 +5,7 @@ export { maxAbsError, relError, scaledError } from './error-measures.js';
 export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.js';
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';
 export { engineInfo, enginePoolStats, setEngineEnabled, setEngineSpin, type EngineInfo, type EngineMath } from './engine/engine.js';
+export type { PoolStats } from './engine/thread-pool.js';
 export { fusedAdamAvailable, fusedAdamUpdate, type AdamUpdateAttrs } from './ops/adam-update.js';
 export { fusedSgdAvailable, fusedSgdUpdate, type SgdUpdateAttrs } from './ops/sgd-update.js';
 export { setMaxPoolGradFastPaths } from './kernels/max-pool-grad.js';

@@ -6,7 +6,7 @@
 // (thread-pool.ts) over the same memory, sized by initBackend({ threads }).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { decodeBase64, enableRelaxedSimdFlag, relaxedSimdSupported } from './relaxed-simd.js';
-import { ThreadPool, type EngineFunction } from './thread-pool.js';
+import { ThreadPool, type EngineFunction, type PoolStats } from './thread-pool.js';
 import { engineBinaries } from './wasm-binaries.generated.js';
 
 /** The engine's functions, in the order of their pool indices. */
@@ -103,7 +103,7 @@ export class Engine {
   }
 
   /** Jobs run on the pool and how often its threads slept waiting (each sleep costs a wake-up). */
-  get poolStats(): { jobs: number; workerSleeps: number; callerSleeps: number } {
+  get poolStats(): PoolStats {
     return this.pool.stats;
   }
 
@@ -150,7 +150,7 @@ export function setEngineSpin(us: number): void {
 }
 
 /** The active engine's pool counters (jobs, sleeps of workers and caller), or null without an engine. */
-export function enginePoolStats(): { jobs: number; workerSleeps: number; callerSleeps: number } | null {
+export function enginePoolStats(): PoolStats | null {
   return active?.poolStats ?? null;
 }
 

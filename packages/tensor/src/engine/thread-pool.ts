@@ -33,6 +33,13 @@ interface PoolWorker {
 
 export type EngineFunction = (...args: number[]) => void;
 
+/** Jobs run on a pool and the times its threads slept waiting (each sleep costs a wake-up). */
+export interface PoolStats {
+  jobs: number;
+  workerSleeps: number;
+  callerSleeps: number;
+}
+
 export class ThreadPool {
   private readonly control: SharedArrayBuffer | ArrayBuffer;
   private readonly i32: Int32Array;
@@ -61,7 +68,7 @@ export class ThreadPool {
   }
 
   /** Jobs run and times the threads went to sleep waiting (since the pool started). */
-  get stats(): { jobs: number; workerSleeps: number; callerSleeps: number } {
+  get stats(): PoolStats {
     return { jobs: this.jobs, workerSleeps: Atomics.load(this.i32, WORKER_SLEEPS_SLOT), callerSleeps: Atomics.load(this.i32, CALLER_SLEEPS_SLOT) };
   }
 
