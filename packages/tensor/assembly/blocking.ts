@@ -12,9 +12,18 @@ export const NC: i32 = 512;
 /** Floats of zeros in the scratch: im2col rows outside the image read from here (conv.ts). */
 export const ZERO_FLOATS: i32 = 4096;
 
-/** Bytes of per-thread scratch: packed A, packed B, one edge tile, the zero row and im2col row info, 64-byte aligned. */
+/**
+ * Longest tap row (KW·Cin floats: one filter row's taps, contiguous in an NHWC image) that im2col
+ * packs a whole row at a time (im2col.ts; the first conv's 3 × 3 channels).
+ */
+export const TAP_ROW_MAX: i32 = 16;
+
+/**
+ * Bytes of per-thread scratch: packed A, packed B, one edge tile, the zero row, im2col row info
+ * (128 bytes) and MR tap-row copies, 64-byte aligned.
+ */
 export function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * NC + MR * NR + ZERO_FLOATS + 64) * 4 + 320;
+  return (MC * KC + KC * NC + MR * NR + ZERO_FLOATS + 64) * 4 + 320 + 128 + MR * TAP_ROW_MAX * 4;
 }
 
 // Where each part of a thread's scratch starts. (No objects: the engine must never allocate —
@@ -33,6 +42,10 @@ export function scratchZeros(scratch: usize): usize {
 }
 export function scratchRows(scratch: usize): usize {
   return align64(scratchZeros(scratch) + <usize>ZERO_FLOATS * 4);
+}
+/** MR × TAP_ROW_MAX floats: tap rows that run into the padding, copied with their zeros (im2col.ts). */
+export function scratchTapRows(scratch: usize): usize {
+  return scratchRows(scratch) + 128;
 }
 
 // @ts-ignore: decorator

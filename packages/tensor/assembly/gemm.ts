@@ -14,7 +14,7 @@
 // (K blocks are visited in order, a later block continues from the stored partial sum), whatever
 // rectangle [m0, m1) × [n0, n1) a thread is given. So splitting the output over threads gives the
 // same bits as one thread.
-import { KC, MC, MR, NC, NR, scratchA, scratchB, scratchRows, scratchTile, scratchZeros, ZERO_FLOATS } from './blocking';
+import { KC, MC, MR, NC, NR, scratchA, scratchB, scratchRows, scratchTapRows, scratchTile, scratchZeros, ZERO_FLOATS } from './blocking';
 import { packIm2colCols, packIm2colRows } from './im2col';
 import { madd, minI, storeTransposed6x4 } from './simd';
 
@@ -231,7 +231,7 @@ export function gemmBlocked(
       else packB(kc, nc, b + <usize>(pc * bRowStride + jc * bColStride) * 4, bRowStride, bColStride, bp);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = minI(MC, m1 - ic);
-        if (aKind == IM2COL) packIm2colRows(mc, kc, ic, pc, ap, zeros, rows);
+        if (aKind == IM2COL) packIm2colRows(mc, kc, ic, pc, ap, zeros, rows, scratchTapRows(scratch));
         else packA(mc, kc, a + <usize>(ic * aRowStride + pc * aColStride) * 4, aRowStride, aColStride, ap);
         if (first && bias != 0) {
           // The bias starts each sum (as XNNPACK does): written into C, then accumulated onto.

@@ -5,7 +5,7 @@
 // Rows of im2col are output positions m = (n, oh, ow); columns are filter taps and input channels
 // p = (kh, kw, ci), channels innermost, so a run of channels of one tap is contiguous in the image.
 // A position whose tap falls in the padding reads from the scratch's zero row.
-import { MR, NR } from './blocking';
+import { MR, NR, TAP_ROW_MAX } from './blocking';
 import { storeTransposed6x4 } from './simd';
 
 let gX: usize = 0;
@@ -44,10 +44,15 @@ function source(img: i32, ihBase: i32, iwBase: i32, kh: i32, kw: i32, ci: i32, z
 
 /**
  * Packs im2col rows [m0, m0 + mc) × columns [p0, p0 + kc) into MR-row panels (gemm.ts's layout).
- * `rows` is scratch for MR × 3 i32: each row's image row offset and top-left input corner.
+ * `rows` is scratch for MR × 3 i32: each row's image row offset and top-left input corner;
+ * `tapRows` for MR × TAP_ROW_MAX floats (packTapRows).
  */
-export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, zeros: usize, rows: usize): void {
+export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, zeros: usize, rows: usize, tapRows: usize): void {
   const perImage = gOH * gOW;
+  const tapRow = gKW * gCin;
+  // Few channels (the first conv: 3): a tap is too short to copy well on its own, so whole filter
+  // rows (KW taps, contiguous in the image) are packed at once.
+  const wholeTapRows = tapRow <= TAP_ROW_MAX && p0 % tapRow == 0 && kc % tapRow == 0;
   for (let q = 0; q < mc; q += MR) {
     const mr = mc - q < MR ? mc - q : MR;
     for (let r = 0; r < MR; r++) {
@@ -68,6 +73,10 @@ export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, z
       }
     }
     const panel = dst + <usize>(q * kc) * 4;
+    if (wholeTapRows) {
+      packTapRows(panel, kc, p0 / tapRow, tapRow, zeros, rows, tapRows);
+      continue;
+    }
     let p = p0;
     const end = p0 + kc;
     while (p < end) {
@@ -106,6 +115,61 @@ export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, z
         d += 24;
       }
       p += len;
+    }
+  }
+}
+
+/**
+ * One MR-row panel's filter rows [kh0, kh0 + kc/tapRow) (tapRow = KW·Cin columns each): for each row r,
+ * its KW taps of filter row kh are one contiguous run of the image (or zeros, or — where some taps
+ * fall in the left or right padding — a copy in `tapRows` with those taps zeroed), stored transposed
+ * four columns at a time. For 3 channels this packs the first conv ~3× faster than tap by tap (six
+ * address computations and 18 scalar copies for every 3 columns). The same values as the general path.
+ */
+function packTapRows(panel: usize, kc: i32, kh0: i32, tapRow: i32, zeros: usize, rows: usize, tapRows: usize): void {
+  const rowBytes = <usize>tapRow * 4;
+  const tapBytes = <usize>gCin * 4;
+  for (let kh = kh0, col = 0; col < kc; kh++, col += tapRow) {
+    // Where each of the MR rows' run starts, kept after the rows' corner info (rows + 72 + 4r).
+    for (let r = 0; r < MR; r++) {
+      const info = rows + <usize>(r * 12);
+      const ih = load<i32>(info, 4) + kh;
+      const iw = load<i32>(info, 8);
+      let s = zeros;
+      if (<u32>ih < <u32>gH) {
+        const at = gX + <usize>(((load<i32>(info) + ih) * gW + iw) * gCin) * 4;
+        if (iw >= 0 && iw + gKW <= gW) s = at;
+        else {
+          s = tapRows + <usize>r * <usize>TAP_ROW_MAX * 4;
+          for (let kw = 0; kw < gKW; kw++) {
+            const d = s + <usize>kw * tapBytes;
+            if (<u32>(iw + kw) < <u32>gW) memory.copy(d, at + <usize>kw * tapBytes, tapBytes);
+            else memory.fill(d, 0, tapBytes);
+          }
+        }
+      }
+      store<u32>(rows + <usize>(MR * 12 + r * 4), <u32>s);
+    }
+    const s0 = <usize>load<u32>(rows, MR * 12);
+    const s1 = <usize>load<u32>(rows, MR * 12 + 4);
+    const s2 = <usize>load<u32>(rows, MR * 12 + 8);
+    const s3 = <usize>load<u32>(rows, MR * 12 + 12);
+    const s4 = <usize>load<u32>(rows, MR * 12 + 16);
+    const s5 = <usize>load<u32>(rows, MR * 12 + 20);
+    let d = panel + <usize>(col * MR) * 4;
+    let o: usize = 0;
+    for (; o + 16 <= rowBytes; o += 16) {
+      storeTransposed6x4(d, v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o), v128.load(s4 + o), v128.load(s5 + o));
+      d += 96;
+    }
+    for (; o < rowBytes; o += 4) {
+      store<f32>(d, load<f32>(s0 + o));
+      store<f32>(d, load<f32>(s1 + o), 4);
+      store<f32>(d, load<f32>(s2 + o), 8);
+      store<f32>(d, load<f32>(s3 + o), 12);
+      store<f32>(d, load<f32>(s4 + o), 16);
+      store<f32>(d, load<f32>(s5 + o), 20);
+      d += 24;
     }
   }
 }

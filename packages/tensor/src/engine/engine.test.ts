@@ -155,6 +155,10 @@ const convCases: ConvCase[] = [
   { x: [2, 9, 9, 12], k: 3, outC: 10, stride: 2, pad: 'same' },
   { x: [1, 9, 11, 6], k: 5, outC: 7, stride: 2, pad: 'valid' },
   { x: [4, 7, 7, 20], k: 3, outC: 13, stride: 1, pad: 'valid' },
+  // Few channels: im2col packs whole filter rows (KW·Cin ≤ 16 floats), with taps in the left and right
+  // padding copied out and zeroed — strided, and a 5-wide row of 10 floats (two vectors and two lanes).
+  { x: [2, 9, 10, 4], k: 3, outC: 6, stride: 2, pad: 'same' },
+  { x: [1, 7, 6, 2], k: 5, outC: 3, stride: 1, pad: 2 },
   // ≥ 8192 positions: filter gradients summed in chunks of 2048 (engine-conv.ts), here 4 whole
   // chunks, and 9150 positions (4 chunks and a part one, not a multiple of the GEMM's depth block).
   { x: [2, 64, 64, 16], k: 1, outC: 24, stride: 1, pad: 0 },
