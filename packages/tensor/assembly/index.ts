@@ -8,7 +8,10 @@ export { maxPoolGrad } from './pool';
 export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';
 export { maxPool } from './max-pool';
 export { adamUpdate } from './adam';
-export { batchNormGradSums, batchNormInputGrad, batchNormNormalize, batchNormStats } from './batch-norm';
+export {
+  batchNormGradBlocks, batchNormGradFromBlocks, batchNormInputGrad, batchNormMeanFromBlocks, batchNormNormalize, batchNormStatsBlocks,
+  batchNormVarianceFromBlocks,
+} from './batch-norm';
 export {
   winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
   winogradGemmsShared, winogradGradTransformShared, winogradInputTransformShared, winogradOutputTransform,

@@ -9,6 +9,7 @@ import { sameBits, sameBitsUpToNaN, scaledError, seededNormals, valuesOn } from 
 import { Engine, engineFor, useEngine } from './engine.js';
 import { SUM_BLOCK_ROWS, SUM_BLOCKED_MIN_ROWS } from './engine-ops.js';
 import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
+import { sumBlockRows } from '../kernels/batch-norm.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { shapeSize } from '../checks.js';
 
@@ -255,39 +256,39 @@ describe('engine BatchNorm (fused forward and backward)', () => {
     expect(sameBits(one, two)).toBe(true);
   });
 
-  // The sums' order is the determinism contract: each channel's sum is one float32 chain over the rows
-  // in order (however the rows are blocked and the channels split), so it is written out here in JS.
-  it.each([[4096, 64], [512, 130], [300, 21]])('x [%i, %i]: μ, σ², dβ and dγ are float32 sums over the rows in order, bit for bit', async (m, c) => {
+  // The sums' order is the determinism contract: each channel's sum is a float64 chain down each block
+  // of sumBlockRows(C) rows, then the block sums added in block order (JS numbers are float64, so it
+  // is written out here as it is meant), rounded to float32 once; the squares and products are float32.
+  it.each([[4096, 64], [512, 130], [300, 21], [9000, 3]])('x [%i, %i]: μ, σ², dβ and dγ are float64 sums by row blocks, bit for bit', async (m, c) => {
     const f = Math.fround;
     const x = Float32Array.from(seededNormals(m * c, 35).map((v, i) => 2 * v + (i % 7)));
     const dy = Float32Array.from(seededNormals(m * c, 36));
     const gamma = Float32Array.from(seededNormals(c, 37));
+    const eps = 1e-5;
     const got = await onWasm(twoThreads, () => {
       const [xt, g, b, dyt] = [tf.tensor(x, [m, c]), tf.tensor(gamma), tf.zeros([c]), tf.tensor(dy, [m, c])];
-      const r = fusedBatchNormForward(xt!, g!, b!, 1e-5);
+      const r = fusedBatchNormForward(xt!, g!, b!, eps);
       const [, dGamma, dBeta] = fusedBatchNormBackward(dyt!, xt!, g!, r.mean, r.invStd);
       return tf.concat([r.mean, r.variance, r.invStd, dBeta!, dGamma!]);
     });
+    const rows = sumBlockRows(c);
+    const blocked = (j: number, term: (r: number) => number) => {
+      let total = 0;
+      for (let r0 = 0; r0 < m; r0 += rows) {
+        let s = 0;
+        for (let r = r0; r < Math.min(m, r0 + rows); r++) s += term(r * c + j);
+        total += s;
+      }
+      return total;
+    };
     const want = new Float32Array(5 * c);
     for (let j = 0; j < c; j++) {
-      let s = 0;
-      for (let r = 0; r < m; r++) s = f(s + x[r * c + j]!);
-      const mean = f(s / m);
-      let q = 0;
-      for (let r = 0; r < m; r++) {
-        const d = f(x[r * c + j]! - mean);
-        q = f(q + f(d * d));
-      }
-      const variance = f(q / m);
-      const invStd = f(1 / f(Math.sqrt(f(variance + f(1e-5)))));
-      let db = 0;
-      let dg = 0;
-      for (let r = 0; r < m; r++) {
-        const h = f(f(x[r * c + j]! - mean) * invStd);
-        db = f(db + dy[r * c + j]!);
-        dg = f(dg + f(dy[r * c + j]! * h));
-      }
-      [want[j], want[c + j], want[2 * c + j], want[3 * c + j], want[4 * c + j]] = [mean, variance, invStd, db, dg];
+      const mean = f(blocked(j, (i) => x[i]!) / m);
+      const v = blocked(j, (i) => f(f(x[i]! - mean) ** 2)) / m;
+      const invStd = f(1 / Math.sqrt(v + eps));
+      const db = blocked(j, (i) => dy[i]!);
+      const dg = blocked(j, (i) => f(dy[i]! * f(f(x[i]! - mean) * invStd)));
+      [want[j], want[c + j], want[2 * c + j], want[3 * c + j], want[4 * c + j]] = [mean, f(v), invStd, f(db), f(dg)];
     }
     expect(sameBits(got, want)).toBe(true);
   });

@@ -11,11 +11,12 @@ import { engineBinaries } from './wasm-binaries.generated.js';
 
 /** The engine's functions, in the order of their pool indices. */
 export const ENGINE_FUNCTIONS = [
-  'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormStats', 'batchNormNormalize', 'batchNormGradSums', 'batchNormInputGrad',
+  'gemm', 'columnSums', 'convForward', 'convFilterGradT', 'maxPoolGrad', 'adamUpdate', 'batchNormStatsBlocks', 'batchNormNormalize', 'batchNormGradBlocks', 'batchNormInputGrad',
   'winogradInputTransform', 'winogradGradTransform', 'winogradOutputTransform', 'winogradFilterTransform',
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
   'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared', 'maxPoolGradTiles', 'maxPoolGradScatter',
-  'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks',
+  'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks', 'batchNormMeanFromBlocks', 'batchNormVarianceFromBlocks',
+  'batchNormGradFromBlocks',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 

@@ -5,9 +5,9 @@
 // when they are there.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { engineFor, type Engine } from '../engine/engine.js';
+import { engineFor, type Engine, type EngineFunctionName } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
-import { addressOf } from './wasm-ops.js';
+import { addressOf, heap } from './wasm-ops.js';
 import { shapeStr } from '../checks.js';
 
 export const BATCH_NORM_FORWARD = 'BackpropBatchNormForward';
@@ -28,12 +28,33 @@ function engineOf(op: string, backend: BackendWasm): Engine {
   return engine;
 }
 
+/** Floats of x per row block of the sums: a block's rows (three streams of them backward) stay in L2. */
+const BLOCK_FLOATS = 16384;
 /**
- * Channel ranges per thread for the sums (each sum one chain over the rows, whatever the split): a
- * thread only gets channels when each gets ≥ 64 (256-byte pieces of a row; with less, two threads
- * reading halves of the same rows ran slower than one).
+ * Rows per block of the sums (assembly/batch-norm.ts): from C alone, so the bits are the same on
+ * any number of threads. 256 rows of a 64-channel activation, 32 of a 512-channel one.
  */
-const channelBlocks = (engine: Engine, m: number, c: number) => splitRange(c, m * c < 1 << 16 || c < 128 ? 1 : engine.threads, 64);
+export const sumBlockRows = (c: number): number => Math.max(16, Math.floor(BLOCK_FLOATS / c));
+
+/**
+ * Runs `blocksJob` over the row blocks of [M, C] (split between the threads where there are two or
+ * more blocks and enough work) with float64 partials of `width` per block, then `finish` on the
+ * calling thread, which adds them in block order. The partials live in the calling thread's GEMM
+ * scratch (no thread's GEMM runs meanwhile) or, past its size, in a heap allocation.
+ */
+function blockedSums(wasm: BackendWasm, engine: Engine, m: number, c: number, width: number, blocksJob: (partials: number, blockRows: number, b0: number, b1: number) => [EngineFunctionName, number[]], finish: (partials: number, blocks: number) => [EngineFunctionName, number[]]): void {
+  const blockRows = sumBlockRows(c);
+  const blocks = Math.ceil(m / blockRows);
+  const bytes = blocks * width * 8;
+  const partials = bytes <= engine.scratchBytes ? engine.scratch[0]! : heap(wasm)._malloc(bytes);
+  const threads = blocks < 2 || m * c < 1 << 16 ? 1 : engine.threads;
+  const jobs = splitRange(blocks, threads, 1).map(([b0, b1]) => blocksJob(partials, blockRows, b0, b1));
+  engine.run(jobs[0]![0], jobs.map(([, args]) => args));
+  const [name, args] = finish(partials, blocks);
+  engine.call(name, ...args);
+  if (partials !== engine.scratch[0]) heap(wasm)._free(partials);
+}
+
 /** Row ranges per thread for the elementwise pass (y or dx). */
 const rowBlocks = (engine: Engine, m: number, c: number) => splitRange(m, m * c < 1 << 16 ? 1 : engine.threads, 1);
 
@@ -48,7 +69,9 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const outs = [[m, c], [c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // y, mean, var, invStd
   const [y, mean, variance, invStd] = outs.map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const xAt = addressOf(wasm, x);
-  engine.run('batchNormStats', channelBlocks(engine, m, c).map(([c0, c1]) => [xAt, m, c, eps, mean, variance, invStd, c0, c1]));
+  // μ from the block sums of x, then σ² and 1/√(σ² + ε) from those of (x − μ)².
+  blockedSums(wasm, engine, m, c, c, (p, rows, b0, b1) => ['batchNormStatsBlocks', [xAt, m, c, rows, 0, p, b0, b1]], (p, blocks) => ['batchNormMeanFromBlocks', [p, blocks, m, c, mean]]);
+  blockedSums(wasm, engine, m, c, c, (p, rows, b0, b1) => ['batchNormStatsBlocks', [xAt, m, c, rows, mean, p, b0, b1]], (p, blocks) => ['batchNormVarianceFromBlocks', [p, blocks, m, c, eps, variance, invStd]]);
   const normalize = [xAt, c, addressOf(wasm, gamma), addressOf(wasm, beta), mean, invStd, y, relu ? 1 : 0];
   engine.run('batchNormNormalize', rowBlocks(engine, m, c).map(([r0, r1]) => [...normalize, r0, r1]));
   return outs;
@@ -62,13 +85,13 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const [m, c] = dy.shape as [number, number];
   check(BATCH_NORM_BACKWARD, m, c, reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd }, ['dy', 'x', 'reluOut']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
-  // Each thread's GEMM scratch holds its running dβ, dγ sums and then k = γ·r/M: 2 floats a channel (~630 KB: 78k channels).
-  if (c * 8 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${Math.floor(engine.scratchBytes / 8)} channels on the engine, got ${c}`);
+  // Each thread's GEMM scratch holds k = γ·r/M for the input gradient: a float a channel.
+  if (c * 4 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${Math.floor(engine.scratchBytes / 4)} channels on the engine, got ${c}`);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
   const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
   const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const reluAt = reluOut ? addressOf(wasm, reluOut) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
-  engine.run('batchNormGradSums', channelBlocks(engine, m, c).map(([c0, c1], t) => [dyAt, xAt, m, c, meanAt, invStdAt, dGamma, dBeta, reluAt, c0, c1, engine.scratch[t]!]));
+  blockedSums(wasm, engine, m, c, 2 * c, (p, rows, b0, b1) => ['batchNormGradBlocks', [dyAt, xAt, m, c, meanAt, invStdAt, reluAt, rows, p, b0, b1]], (p, blocks) => ['batchNormGradFromBlocks', [p, blocks, c, dGamma, dBeta]]);
   const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx, reluAt];
   engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;
