@@ -3,7 +3,7 @@ import { positiveInt } from './checks.js';
 import { defaultWasmPaths } from './default-wasm-paths.js';
 import { tf } from './tf.js';
 import { allowWasmThreads } from './wasm-thread-cap.js';
-import { Engine, engineFor, useEngine, type EngineInfo, type EngineMath } from './engine/engine.js';
+import { Engine, engineFor, setEngineSpin, useEngine, type EngineInfo, type EngineMath } from './engine/engine.js';
 
 /** Which backend runs the math, whether WASM SIMD is on, and how many threads it uses. */
 export interface BackendInfo {
@@ -41,6 +41,14 @@ export interface InitBackendOptions {
    * everywhere WASM SIMD does, 'off' leaves the tfjs/XNNPACK kernels.
    */
   engine?: EngineChoice;
+  /**
+   * How long (µs) the engine's pool threads spin for the next job before they sleep (default 5000,
+   * or `$BACKPROP_ENGINE_SPIN_US`; 0 to 1000000). Waking a sleeping thread costs 100–350 µs on a
+   * VM, which a training step's many short jobs pay each time; spinning holds a core for up to
+   * this long after each burst of jobs, which other work on a shared machine pays. Results do not
+   * depend on it. Applied on every call (also later ones); `setEngineSpin` changes it at run time.
+   */
+  engineSpinMicroseconds?: number;
 }
 
 const engineChoices: readonly EngineChoice[] = ['auto', 'fma', 'muladd', 'off'];
@@ -53,6 +61,18 @@ function engineChoice(option: EngineChoice | undefined): EngineChoice {
     throw new Error(`initBackend: ${where} must be one of ${engineChoices.map((c) => `'${c}'`).join(', ')}, got '${String(choice)}'`);
   }
   return choice as EngineChoice;
+}
+
+/** The spin budget asked for by options.engineSpinMicroseconds or $BACKPROP_ENGINE_SPIN_US, or null for the pool's default. */
+export function engineSpinChoice(option: number | undefined, env: string | undefined): number | null {
+  const fromEnv = env == null || env.trim() === '' ? undefined : Number(env);
+  const us = option ?? fromEnv;
+  if (us === undefined) return null;
+  if (!Number.isInteger(us) || us < 0 || us > 1_000_000) {
+    const where = option != null ? 'options.engineSpinMicroseconds' : '$BACKPROP_ENGINE_SPIN_US';
+    throw new Error(`initBackend: ${where} must be a whole number of µs from 0 to 1000000, got '${option ?? env}'`);
+  }
+  return us;
 }
 
 async function startEngine(choice: EngineChoice, threads: number): Promise<EngineInfo | null> {
@@ -93,6 +113,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     throw new Error(`initBackend: options.backend must be 'wasm' or 'cpu', got '${String(backend)}'`);
   }
   const choice = engineChoice(options.engine);
+  const spin = engineSpinChoice(options.engineSpinMicroseconds, typeof process !== 'undefined' ? process.env?.BACKPROP_ENGINE_SPIN_US : undefined);
   if (options.threads != null) positiveInt('initBackend', 'options.threads', options.threads);
   if (backend === 'wasm' && wasmPathsSet && options.threads != null && options.threads !== wasmThreads) {
     throw new Error(`initBackend: WASM already started with ${wasmThreads} thread(s); options.threads (${options.threads}) must be given on the first call`);
@@ -139,5 +160,6 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const poolThreads = threadsAsked ? (shared ? wasmThreads : 1) : getThreadsCount();
   // The engine is SIMD code: on a WASM build without SIMD the tfjs kernels stay.
   const engine = simd ? await startEngine(choice, poolThreads) : null;
+  if (engine != null && spin != null) setEngineSpin(spin);
   return { backend, simd, threads: engine?.threads ?? getThreadsCount(), engine };
 }

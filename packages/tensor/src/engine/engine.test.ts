@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
-import { initBackend } from '../backend.js';
+import { engineSpinChoice, initBackend } from '../backend.js';
 import { sameBits, sameBitsUpToNaN, scaledError, seededNormals, valuesOn } from '../test/index.js';
 import { Engine, engineFor, useEngine } from './engine.js';
 import { SUM_BLOCK_ROWS, SUM_BLOCKED_MIN_ROWS } from './engine-ops.js';
@@ -387,5 +387,21 @@ describe('pool spin budget', () => {
     expect(() => { twoThreads.spinMicroseconds = -1; }).toThrow(/spinMicroseconds: expected a whole number of µs in \[0, 1000000\], got -1/);
     expect(() => { twoThreads.spinMicroseconds = 2.5; }).toThrow(/got 2.5/);
     expect(twoThreads.spinMicroseconds).toBe(5000);
+  });
+
+  it('is set by initBackend from options.engineSpinMicroseconds or $BACKPROP_ENGINE_SPIN_US, checked with the source named', async () => {
+    expect(engineSpinChoice(undefined, undefined)).toBeNull();
+    expect(engineSpinChoice(undefined, ' ')).toBeNull();
+    expect(engineSpinChoice(undefined, '250')).toBe(250);
+    expect(engineSpinChoice(40, '250')).toBe(40); // the option wins
+    expect(() => engineSpinChoice(undefined, '5ms')).toThrow("initBackend: $BACKPROP_ENGINE_SPIN_US must be a whole number of µs from 0 to 1000000, got '5ms'");
+    expect(() => engineSpinChoice(-3, undefined)).toThrow("initBackend: options.engineSpinMicroseconds must be a whole number of µs from 0 to 1000000, got '-3'");
+    useEngine(twoThreads);
+    try {
+      await initBackend({ threads: 2, engineSpinMicroseconds: 123 });
+      expect(twoThreads.spinMicroseconds).toBe(123);
+    } finally {
+      twoThreads.spinMicroseconds = 5000;
+    }
   });
 });
