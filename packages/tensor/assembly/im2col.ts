@@ -91,31 +91,32 @@ export function packIm2colRows(mc: i32, kc: i32, m0: i32, p0: i32, dst: usize, z
       const s3 = source(load<i32>(rows, 36), load<i32>(rows, 40), load<i32>(rows, 44), kh, kw, ci, zeros);
       const s4 = source(load<i32>(rows, 48), load<i32>(rows, 52), load<i32>(rows, 56), kh, kw, ci, zeros);
       const s5 = source(load<i32>(rows, 60), load<i32>(rows, 64), load<i32>(rows, 68), kh, kw, ci, zeros);
-      let d = panel + <usize>((p - p0) * MR) * 4;
-      let j = 0;
-      for (; j + 4 <= len; j += 4) {
-        const o = <usize>j * 4;
-        const v0 = v128.load(s0 + o);
-        const v1 = v128.load(s1 + o);
-        const v2 = v128.load(s2 + o);
-        const v3 = v128.load(s3 + o);
-        const v4 = v128.load(s4 + o);
-        const v5 = v128.load(s5 + o);
-        storeTransposed6x4(d, v0, v1, v2, v3, v4, v5);
-        d += 96;
-      }
-      for (; j < len; j++) {
-        const o = <usize>j * 4;
-        store<f32>(d, load<f32>(s0 + o));
-        store<f32>(d, load<f32>(s1 + o), 4);
-        store<f32>(d, load<f32>(s2 + o), 8);
-        store<f32>(d, load<f32>(s3 + o), 12);
-        store<f32>(d, load<f32>(s4 + o), 16);
-        store<f32>(d, load<f32>(s5 + o), 20);
-        d += 24;
-      }
+      packSixRuns(panel + <usize>((p - p0) * MR) * 4, s0, s1, s2, s3, s4, s5, <usize>len * 4);
       p += len;
     }
+  }
+}
+
+/**
+ * `bytes` of each of six rows' contiguous runs s0…s5 (MR = 6) as packed-A steps from d on: four
+ * columns at a time by a 6×4 vector transpose, the rest a column at a time.
+ */
+// @ts-ignore: decorator
+@inline
+function packSixRuns(d: usize, s0: usize, s1: usize, s2: usize, s3: usize, s4: usize, s5: usize, bytes: usize): void {
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) {
+    storeTransposed6x4(d, v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o), v128.load(s4 + o), v128.load(s5 + o));
+    d += 96;
+  }
+  for (; o < bytes; o += 4) {
+    store<f32>(d, load<f32>(s0 + o));
+    store<f32>(d, load<f32>(s1 + o), 4);
+    store<f32>(d, load<f32>(s2 + o), 8);
+    store<f32>(d, load<f32>(s3 + o), 12);
+    store<f32>(d, load<f32>(s4 + o), 16);
+    store<f32>(d, load<f32>(s5 + o), 20);
+    d += 24;
   }
 }
 
@@ -156,21 +157,7 @@ function packTapRows(panel: usize, kc: i32, kh0: i32, tapRow: i32, zeros: usize,
     const s3 = <usize>load<u32>(rows, MR * 12 + 12);
     const s4 = <usize>load<u32>(rows, MR * 12 + 16);
     const s5 = <usize>load<u32>(rows, MR * 12 + 20);
-    let d = panel + <usize>(col * MR) * 4;
-    let o: usize = 0;
-    for (; o + 16 <= rowBytes; o += 16) {
-      storeTransposed6x4(d, v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o), v128.load(s4 + o), v128.load(s5 + o));
-      d += 96;
-    }
-    for (; o < rowBytes; o += 4) {
-      store<f32>(d, load<f32>(s0 + o));
-      store<f32>(d, load<f32>(s1 + o), 4);
-      store<f32>(d, load<f32>(s2 + o), 8);
-      store<f32>(d, load<f32>(s3 + o), 12);
-      store<f32>(d, load<f32>(s4 + o), 16);
-      store<f32>(d, load<f32>(s5 + o), 20);
-      d += 24;
-    }
+    packSixRuns(panel + <usize>(col * MR) * 4, s0, s1, s2, s3, s4, s5, rowBytes);
   }
 }
 
