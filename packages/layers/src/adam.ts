@@ -11,7 +11,7 @@
 // (@backprop/tensor `fusedAdamUpdate`, one pass per parameter instead of ~14 elementwise kernels;
 // the CNN's training step depends on it). Elsewhere, or with `fused: false`, tfjs ops compute the
 // same float32 operations in the same order, so both paths give bit-identical results.
-import { fusedAdamAvailable, fusedAdamUpdate, tf } from '@backprop/tensor';
+import { fusedAdamAvailable, fusedAdamUpdate, fusedAdamUpdateMomentsInPlace, tf } from '@backprop/tensor';
 import { betasCheck, bool, nonNegative, only, Optimizer, type OptionCheck, type ParamGroup, type Params, type StateValue } from './optimizer.js';
 import { definedOnly } from './sgd.js';
 
@@ -89,6 +89,13 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
       else d = tf.add(d, tf.mul(p, g.weight_decay));
     }
     const attrs = { beta1, beta2, oneMinusAccBeta1: 1 - beta1 ** step, oneMinusAccBeta2: 1 - beta2 ** step, eps: g.eps, lr: g.lr };
+    // The moments in place where nothing else shares them (one pass, one new tensor: p', which must
+    // be a new buffer, as caches of transformed filters are keyed by it); else three new tensors.
+    const inPlace = g.fused !== false ? fusedAdamUpdateMomentsInPlace(param, d, m, v, attrs) : null;
+    if (inPlace != null) {
+      p.assign(inPlace);
+      return;
+    }
     const fused = g.fused !== false ? fusedAdamUpdate(param, d, m, v, attrs) : null;
     const [newP, newM, newV] = fused ?? adamOps(param, d, m, v, attrs);
     m.assign(newM);

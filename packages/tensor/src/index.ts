@@ -6,7 +6,7 @@ export { Rng, randomNormal, randomUniform, type NormalOptions } from './random.j
 export { addedKernels, fastPathKernels, registerTrainingKernels, setTrainingKernels, trainingKernelsEnabled } from './register-kernels.js';
 export { engineInfo, enginePoolStats, setEngineEnabled, setEngineSpin, type EngineInfo, type EngineMath } from './engine/engine.js';
 export type { PoolStats } from './engine/thread-pool.js';
-export { fusedAdamAvailable, fusedAdamUpdate, type AdamUpdateAttrs } from './ops/adam-update.js';
+export { fusedAdamAvailable, fusedAdamUpdate, fusedAdamUpdateMomentsInPlace, type AdamUpdateAttrs } from './ops/adam-update.js';
 export { fusedSgdAvailable, fusedSgdUpdate, type SgdUpdateAttrs } from './ops/sgd-update.js';
 export { setMaxPoolGradFastPaths } from './kernels/max-pool-grad.js';
 export { conv2d, conv2dGradientConfig, type Conv2dOptions, type Conv2dPad } from './ops/conv2d.js';

@@ -1,7 +1,7 @@
 // Registers Backprop's WASM kernels: the missing ones, and fast paths that replace slow stock
 // kernels (the stock config's setupFunc is kept, so the stock kernel stays callable as fallback).
 import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
-import { adamUpdateConfig } from './kernels/adam-update.js';
+import { adamUpdateConfig, adamUpdateMomentsInPlaceConfig } from './kernels/adam-update.js';
 import { addConfig } from './kernels/add.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { batchNormBackwardConfig, batchNormForwardConfig } from './kernels/batch-norm.js';
@@ -20,7 +20,7 @@ import { rememberStock } from './kernels/wasm-ops.js';
 import { conv2dGradientConfig } from './ops/conv2d.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
-export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, reluGradConfig];
+export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, adamUpdateMomentsInPlaceConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, reluGradConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,
