@@ -8,8 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor, type Engine } from '../engine/engine.js';
 import { splitRange } from '../engine/engine-ops.js';
 import { addressOf } from './wasm-ops.js';
-import { shapeStr } from '../checks.js';
-import { shapeSize } from '../checks.js';
+import { shapeSize, shapeStr } from '../checks.js';
 
 export const ADAM_UPDATE = 'BackpropAdamUpdate';
 export const ADAM_UPDATE_IN_PLACE = 'BackpropAdamUpdateMomentsInPlace';
@@ -72,8 +71,8 @@ const adamUpdateMomentsInPlace: KernelFunc = ({ inputs, backend, attrs }) => {
     throw new Error(`${ADAM_UPDATE_IN_PLACE}: m and v must be tensors of their own, not param, grad or each other`);
   }
   const out = wasm.makeOutput([...param.shape], 'float32');
-  const [mAt, vAt] = [addressOf(wasm, m), addressOf(wasm, v)];
-  run(engine, size, [param, grad, m, v].map((t) => addressOf(wasm, t)), [addressOf(wasm, out), mAt, vAt], attrs as unknown as AdamUpdateAttrs);
+  const [pAt, gAt, mAt, vAt] = [param, grad, m, v].map((t) => addressOf(wasm, t)) as [number, number, number, number];
+  run(engine, size, [pAt, gAt, mAt, vAt], [addressOf(wasm, out), mAt, vAt], attrs as unknown as AdamUpdateAttrs);
   return out;
 };
 

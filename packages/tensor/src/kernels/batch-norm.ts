@@ -37,21 +37,25 @@ const BLOCK_FLOATS = 16384;
 export const sumBlockRows = (c: number): number => Math.max(16, Math.floor(BLOCK_FLOATS / c));
 
 /**
- * Runs `blocksJob` over the row blocks of [M, C] (split between the threads where there are two or
- * more blocks and enough work) with float64 partials of `width` per block, then `finish` on the
- * calling thread, which adds them in block order. The partials live in the calling thread's GEMM
- * scratch (no thread's GEMM runs meanwhile) or, past its size, in a heap allocation.
+ * Runs `job` (its arguments, then the block range b0, b1) over the row blocks of [M, C] — split
+ * between the threads where there are two or more blocks and enough work — writing float64 partials
+ * of `width` per block, then `finish` on the calling thread, which adds them in block order. The
+ * partials live in the calling thread's GEMM scratch (no GEMM runs meanwhile) or, past its size, in
+ * a heap allocation.
  */
-function blockedSums(wasm: BackendWasm, engine: Engine, m: number, c: number, width: number, blocksJob: (partials: number, blockRows: number, b0: number, b1: number) => [EngineFunctionName, number[]], finish: (partials: number, blocks: number) => [EngineFunctionName, number[]]): void {
+function blockedSums(
+  wasm: BackendWasm, engine: Engine, m: number, c: number, width: number,
+  job: EngineFunctionName, jobArgs: (partials: number, blockRows: number) => number[],
+  finish: EngineFunctionName, finishArgs: (partials: number, blocks: number) => number[],
+): void {
   const blockRows = sumBlockRows(c);
   const blocks = Math.ceil(m / blockRows);
   const bytes = blocks * width * 8;
   const partials = bytes <= engine.scratchBytes ? engine.scratch[0]! : heap(wasm)._malloc(bytes);
   const threads = blocks < 2 || m * c < 1 << 16 ? 1 : engine.threads;
-  const jobs = splitRange(blocks, threads, 1).map(([b0, b1]) => blocksJob(partials, blockRows, b0, b1));
-  engine.run(jobs[0]![0], jobs.map(([, args]) => args));
-  const [name, args] = finish(partials, blocks);
-  engine.call(name, ...args);
+  const args = jobArgs(partials, blockRows);
+  engine.run(job, splitRange(blocks, threads, 1).map(([b0, b1]) => [...args, b0, b1]));
+  engine.call(finish, ...finishArgs(partials, blocks));
   if (partials !== engine.scratch[0]) heap(wasm)._free(partials);
 }
 
@@ -70,8 +74,8 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const [y, mean, variance, invStd] = outs.map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const xAt = addressOf(wasm, x);
   // μ from the block sums of x, then σ² and 1/√(σ² + ε) from those of (x − μ)².
-  blockedSums(wasm, engine, m, c, c, (p, rows, b0, b1) => ['batchNormStatsBlocks', [xAt, m, c, rows, 0, p, b0, b1]], (p, blocks) => ['batchNormMeanFromBlocks', [p, blocks, m, c, mean]]);
-  blockedSums(wasm, engine, m, c, c, (p, rows, b0, b1) => ['batchNormStatsBlocks', [xAt, m, c, rows, mean, p, b0, b1]], (p, blocks) => ['batchNormVarianceFromBlocks', [p, blocks, m, c, eps, variance, invStd]]);
+  blockedSums(wasm, engine, m, c, c, 'batchNormStatsBlocks', (p, rows) => [xAt, m, c, rows, 0, p], 'batchNormMeanFromBlocks', (p, blocks) => [p, blocks, m, c, mean]);
+  blockedSums(wasm, engine, m, c, c, 'batchNormStatsBlocks', (p, rows) => [xAt, m, c, rows, mean, p], 'batchNormVarianceFromBlocks', (p, blocks) => [p, blocks, m, c, eps, variance, invStd]);
   const normalize = [xAt, c, addressOf(wasm, gamma), addressOf(wasm, beta), mean, invStd, y, relu ? 1 : 0];
   engine.run('batchNormNormalize', rowBlocks(engine, m, c).map(([r0, r1]) => [...normalize, r0, r1]));
   return outs;
@@ -91,7 +95,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
   const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
   const reluAt = reluOut ? addressOf(wasm, reluOut) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
-  blockedSums(wasm, engine, m, c, 2 * c, (p, rows, b0, b1) => ['batchNormGradBlocks', [dyAt, xAt, m, c, meanAt, invStdAt, reluAt, rows, p, b0, b1]], (p, blocks) => ['batchNormGradFromBlocks', [p, blocks, c, dGamma, dBeta]]);
+  blockedSums(wasm, engine, m, c, 2 * c, 'batchNormGradBlocks', (p, rows) => [dyAt, xAt, m, c, meanAt, invStdAt, reluAt, rows, p], 'batchNormGradFromBlocks', (p, blocks) => [p, blocks, c, dGamma, dBeta]);
   const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx, reluAt];
   engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;
