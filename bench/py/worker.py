@@ -136,6 +136,27 @@ TASKS = {
 }
 
 
+def torch_profile(step, reps):
+    """Per-op profile of `reps` repetitions under torch.profiler, in the shape of the Node worker's
+    (bench/src/kernel-profile.ts StepProfile): per repetition, the self CPU time of every aten op
+    (the kernels; record functions around them — autograd nodes, Optimizer.step — are Python and
+    bookkeeping, as the JS around tfjs kernels, and are left out as tf.profile leaves that out)."""
+    import torch
+
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            step()
+        wall = (time.perf_counter() - t0) * 1000 / reps
+    rows = [
+        {"kernel": e.key, "calls": e.count / reps, "ms": e.self_cpu_time_total / 1000 / reps, "flop": None}
+        for e in prof.key_averages()
+        if e.key.startswith("aten::")
+    ]
+    rows.sort(key=lambda r: -r["ms"])
+    return {"reps": reps, "kernelMs": sum(r["ms"] for r in rows), "wallMs": wall, "rows": rows, "byShape": []}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--impl", required=True, choices=["numpy", "torch"])
@@ -167,6 +188,10 @@ def main():
                     step()
                     samples.append((time.perf_counter() - t0) * 1000)
                 reply({"samples": samples})
+            elif cmd["cmd"] == "profile":
+                if args.impl != "torch":
+                    raise ValueError("worker.py: profile needs PyTorch (its profiler)")
+                reply({"profile": torch_profile(step, cmd["reps"]), "peak": None})
             elif cmd["cmd"] == "end":
                 reply({"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
                 return

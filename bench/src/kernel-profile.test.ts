@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelFlop } from './kernel-profile.js';
+import { isConvKernel, kernelFlop, outsideConvolutions } from './kernel-profile.js';
 
 describe('kernelFlop', () => {
   it('counts 2·m·k·n for a matMul whatever the transposes', () => {
@@ -25,5 +25,18 @@ describe('kernelFlop', () => {
 
   it('has no flop count for element-wise kernels', () => {
     expect(kernelFlop('Add', [[2, 3], [2, 3]], [[2, 3]])).toBeNull();
+  });
+});
+
+describe('isConvKernel', () => {
+  it('counts tfjs\'s conv kernels and PyTorch\'s aten convolution ops, and nothing else', () => {
+    for (const k of ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'aten::mkldnn_convolution', 'aten::convolution_backward', 'aten::_convolution']) expect(isConvKernel(k)).toBe(true);
+    for (const k of ['BatchMatMul', 'Add', 'BackpropBatchNormForward', 'MaxPoolGrad', 'Sum', 'aten::native_batch_norm', 'aten::add_', 'autograd::engine::evaluate_function: ConvolutionBackward0', 'Conv2DX']) expect(isConvKernel(k)).toBe(false);
+  });
+
+  it('gives the milliseconds and the share of a profile outside the convolutions', () => {
+    const rows = [{ kernel: 'FusedConv2D', calls: 1, ms: 90, flop: null }, { kernel: 'Add', calls: 2, ms: 10, flop: null }];
+    expect(outsideConvolutions({ rows, kernelMs: 100 })).toEqual({ ms: 10, share: 0.1 });
+    expect(outsideConvolutions({ rows: [], kernelMs: 0 })).toEqual({ ms: 0, share: 0 });
   });
 });

@@ -106,6 +106,22 @@ export async function profileStep(fn: () => void, reps = 1): Promise<StepProfile
   };
 }
 
+/**
+ * Whether a profiled kernel is a convolution (or one of its gradients): tfjs's conv kernels, and
+ * PyTorch's aten convolution ops (their bias addition and bias gradient included, as PyTorch
+ * computes them inside). Everything else of a step — BatchNorm, pooling, residual adds, bias sums,
+ * the optimizer — is "outside the convolutions".
+ */
+export function isConvKernel(name: string): boolean {
+  return /^(Conv2D|FusedConv2D|Conv2DBackpropInput|Conv2DBackpropFilter|DepthwiseConv2dNative\w*|Conv3D\w*)$/.test(name) || /^aten::\w*conv/.test(name);
+}
+
+/** Kernel milliseconds of a profile outside the convolutions, and their share of all its kernel time. */
+export function outsideConvolutions(profile: Pick<StepProfile, 'rows' | 'kernelMs'>): { ms: number; share: number } {
+  const ms = profile.rows.filter((r) => !isConvKernel(r.kernel)).reduce((s, r) => s + r.ms, 0);
+  return { ms, share: profile.kernelMs > 0 ? ms / profile.kernelMs : 0 };
+}
+
 export interface MatMulPeak {
   gflops: number;
   shape: string;

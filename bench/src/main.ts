@@ -13,7 +13,7 @@ import { describeMachine } from './machine.js';
 import { plan } from './plan.js';
 import { renderReport, type RunReport } from './report.js';
 import { runWorkload, type CellResult, type WorkloadResult } from './run-workload.js';
-import { evaluateTargets } from './targets.js';
+import { cellsProfiledForTargets, evaluateTargets } from './targets.js';
 import { benchDir } from './worker-client.js';
 
 const argv = process.argv.slice(2);
@@ -49,18 +49,20 @@ process.stderr.write(`load average at start: ${loadStart.map((x) => x.toFixed(2)
 
 /**
  * Profile the Backprop cells of a workload when one of its targets is missed or within 20% of its
- * limit: on a shared machine a near miss in one run is a miss in the next.
+ * limit (on a shared machine a near miss in one run is a miss in the next), and the cells a share
+ * target is measured on (Backprop on every core and PyTorch on as many threads).
  */
-const missedBackpropCells = (id: string) => (cells: CellResult[]) => {
-  if (profileAll) return cells.filter((c) => c.impl === 'backprop').map((c) => c.id);
-  const atRisk = evaluateTargets([{ id, cells }]).filter((t) => t.off != null && t.off > 0.8);
-  return [...new Set(atRisk.map((t) => t.bp))];
+const cellsToProfile = (id: string) => (cells: CellResult[]) => {
+  const forShares = cellsProfiledForTargets({ id, cells });
+  if (profileAll) return [...new Set([...cells.filter((c) => c.impl === 'backprop').map((c) => c.id), ...forShares])];
+  const atRisk = evaluateTargets([{ id, cells }]).filter((t) => t.kind !== 'outside-conv-at-most' && t.off != null && t.off > 0.8);
+  return [...new Set([...atRisk.map((t) => t.bp), ...forShares])];
 };
 
 const workloads: WorkloadResult[] = [];
 for (const w of plan({ quick, evalBatch, noSlow: flag('no-slow') }, threads)) {
   if (only && !only.includes(w.id)) continue;
-  workloads.push(await runWorkload(w, missedBackpropCells(w.id)));
+  workloads.push(await runWorkload(w, cellsToProfile(w.id)));
 }
 const archive = option('archive');
 if (!only || only.includes('data-load')) workloads.push(runDataLoad(loadRounds, archive == null ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), archive)));

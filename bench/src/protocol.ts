@@ -5,7 +5,7 @@ export const MARK = '@@bench ';
 
 export type Command =
   | { cmd: 'run'; warmup: number; reps: number }
-  /** Per-kernel profile of one repetition and the WASM matMul peak (Backprop workers only). */
+  /** Per-kernel profile of `reps` repetitions: tf.profile and the WASM matMul peak (Node), torch.profiler's aten ops (PyTorch; no peak). */
   | { cmd: 'profile'; reps: number }
   | { cmd: 'end' };
 

@@ -1,6 +1,6 @@
 // Renders a run as markdown: machine, one table of every cell, the targets, and the per-kernel
 // profiles of the Backprop steps that miss a target.
-import type { MatMulPeak, StepProfile } from './kernel-profile.js';
+import { outsideConvolutions, type KernelRow, type MatMulPeak, type StepProfile } from './kernel-profile.js';
 import type { Machine } from './machine.js';
 import type { WorkloadResult } from './run-workload.js';
 import type { TargetResult } from './targets.js';
@@ -58,8 +58,21 @@ function cellsTable(workloads: WorkloadResult[]): string {
   return markdownTable(['workload', 'implementation', 'median', 'reps', 'peak RSS', 'Backprop ÷ peer'], rows);
 }
 
+const fmtShare = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** A share target's row: Backprop's milliseconds outside the convolutions, of all kernel time, and the peer's. */
+function shareRow(t: TargetResult): string[] {
+  if (t.value == null || t.outside == null) return [t.name, '—', `not measured: ${t.why ?? ''}`];
+  const o = t.outside;
+  const peer = o.peer != null && t.contextValue != null ? `; ${t.context?.label ?? 'peer'}: ${fmtShare(t.contextValue)} (${fmtMs(o.peer.ms)} of ${fmtMs(o.peer.kernelMs)})` : '';
+  const measured = `${fmtShare(t.value)} (${fmtMs(o.ms)} of ${fmtMs(o.kernelMs)})${t.scaled ? ', from a reduced batch' : ''}${peer}`;
+  const verdict = t.met ? `**met** (${fmtShare(t.value)} ≤ ${fmtShare(t.limit)})` : `**missed** by ${fmtRatio(t.off!)}`;
+  return [t.name, measured, verdict];
+}
+
 function targetsTable(targets: TargetResult[]): string {
   const rows = targets.map((t) => {
+    if (t.kind === 'outside-conv-at-most') return shareRow(t);
     const sense = t.kind === 'at-most' ? 'Backprop ÷ peer' : 'peer ÷ Backprop';
     if (t.value == null) return [t.name, '—', `not measured: ${t.why ?? ''}`];
     const verdict = t.met ? `**met** (${t.kind === 'at-most' ? `${fmtRatio(t.value)} ≤ ${t.limit}×` : `${fmtRatio(t.value)} ≥ ${t.limit}×`})` : `**missed** by ${fmtRatio(t.off!)}`;
@@ -69,28 +82,36 @@ function targetsTable(targets: TargetResult[]): string {
   return markdownTable(['target', 'measured', 'verdict'], rows);
 }
 
-const rate = (flop: number | null, ms: number, peak: MatMulPeak) => {
-  if (flop == null || flop === 0) return ['—', '—', '—'];
+const rate = (flop: number | null, ms: number, peak: MatMulPeak | null) => {
+  if (flop == null || flop === 0 || peak == null) return ['—', '—', '—'];
   const g = (flop / 1e6) / ms;
   return [(flop / 1e9).toFixed(2), g.toFixed(2), `${((100 * g) / peak.gflops).toFixed(0)}%`];
 };
 
-export function profileTable(label: string, profile: StepProfile, peak: MatMulPeak, top = 12): string {
-  const head =
-    `${label}: ${profile.reps === 1 ? 'one repetition' : `mean of ${profile.reps} repetitions`} under tf.profile, wall ${fmtMs(profile.wallMs)}, kernels ${fmtMs(profile.kernelMs)} ` +
-    `(${((100 * profile.kernelMs) / profile.wallMs).toFixed(0)}%; the rest is JS: autograd, tidy, dispose). ` +
-    `WASM matMul peak in this run: ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}).`;
+/** `peak` null: a PyTorch profile (torch.profiler: aten ops' self CPU time; no flop counts). */
+export function profileTable(label: string, profile: StepProfile, peak: MatMulPeak | null, top = 12): string {
+  const reps = profile.reps === 1 ? 'one repetition' : `mean of ${profile.reps} repetitions`;
+  const outside = outsideConvolutions(profile);
+  const head = peak != null
+    ? `${label}: ${reps} under tf.profile, wall ${fmtMs(profile.wallMs)}, kernels ${fmtMs(profile.kernelMs)} ` +
+      `(${((100 * profile.kernelMs) / profile.wallMs).toFixed(0)}%; the rest is JS: autograd, tidy, dispose), ${fmtMs(outside.ms)} of them (${fmtShare(outside.share)}) outside the convolutions. ` +
+      `WASM matMul peak in this run: ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}).`
+    : `${label}: ${reps} under torch.profiler, wall ${fmtMs(profile.wallMs)}, aten ops' self CPU time ${fmtMs(profile.kernelMs)} ` +
+      `(${((100 * profile.kernelMs) / profile.wallMs).toFixed(0)}%; the rest is Python, autograd nodes, the profiler), ${fmtMs(outside.ms)} of it (${fmtShare(outside.share)}) outside the convolutions.`;
   const shown = profile.rows.slice(0, top);
   const rest = profile.rows.slice(top);
   const share = (ms: number) => `${((100 * ms) / profile.kernelMs).toFixed(1)}%`;
   const calls = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-  const rows = shown.map((r) => [r.kernel, calls(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
+  // PyTorch's profile has no flop counts (and no WASM peak to set them against): no rate columns.
+  const rated = (r: KernelRow) => (peak == null ? [] : rate(r.flop, r.ms, peak));
+  const header = ['kernel', 'calls', 'time', 'share', ...(peak == null ? [] : ['GFLOP', 'GFLOP/s', 'of matMul peak'])];
+  const rows = shown.map((r) => [r.kernel, calls(r.calls), fmtMs(r.ms), share(r.ms), ...rated(r)]);
   if (rest.length) {
     const ms = rest.reduce((s, r) => s + r.ms, 0);
-    rows.push([`${rest.length} others`, calls(rest.reduce((s, r) => s + r.calls, 0)), fmtMs(ms), share(ms), '—', '—', '—']);
+    rows.push([`${rest.length} others`, calls(rest.reduce((s, r) => s + r.calls, 0)), fmtMs(ms), share(ms), ...(peak == null ? [] : ['—', '—', '—'])]);
   }
-  const header = ['kernel', 'calls', 'time', 'share', 'GFLOP', 'GFLOP/s', 'of matMul peak'];
-  const shapes = profile.byShape.slice(0, top).map((r) => [`${r.kernel} ${r.shapes}`, calls(r.calls), fmtMs(r.ms), share(r.ms), ...rate(r.flop, r.ms, peak)]);
+  const shapes = profile.byShape.slice(0, top).map((r) => [`${r.kernel} ${r.shapes}`, calls(r.calls), fmtMs(r.ms), share(r.ms), ...rated(r)]);
+  if (shapes.length === 0) return `${head}\n\n${markdownTable(header, rows)}`;
   return `${head}\n\n${markdownTable(header, rows)}\n\nBy input shapes (matrix products and convolutions, slowest ${shapes.length}):\n\n${markdownTable(header, shapes)}`;
 }
 
@@ -113,7 +134,7 @@ export function renderReport(r: RunReport): string {
   const profiles = r.workloads.flatMap((w) => w.profiles.map((p) => ({ w, p })));
   if (profiles.length) {
     out.push('');
-    out.push('### Where the time goes: per-kernel profiles of the Backprop steps that miss a target or come within 20% of it');
+    out.push('### Where the time goes: per-kernel profiles of the Backprop steps that miss a target or come within 20% of it, and those a share target needs (with PyTorch\'s)');
     for (const { w, p } of profiles) {
       const cell = w.cells.find((c) => c.id === p.cell)!;
       out.push('');

@@ -1,6 +1,6 @@
 // Runs one workload: a worker process per cell, then rounds in which every cell takes its turn
 // (the starting cell rotates), so Backprop and its peers see the same machine load; then, where
-// asked, a per-kernel profile from a Backprop worker; then each worker's peak RSS.
+// asked, a per-kernel profile from a Backprop or PyTorch worker; then each worker's peak RSS.
 import type { MatMulPeak, StepProfile } from './kernel-profile.js';
 import type { CellSpec, WorkloadSpec } from './plan.js';
 import { Worker } from './worker-client.js';
@@ -28,7 +28,8 @@ export interface WorkloadResult {
   id: string;
   title: string;
   cells: CellResult[];
-  profiles: Array<{ cell: string; profile: StepProfile; peak: MatMulPeak }>;
+  /** Per-kernel profiles (Backprop: tf.profile with the WASM matMul peak; PyTorch: torch.profiler, no peak). */
+  profiles: Array<{ cell: string; profile: StepProfile; peak: MatMulPeak | null }>;
 }
 
 export function median(xs: number[]): number {
@@ -90,11 +91,11 @@ export async function runWorkload(w: WorkloadSpec, wantProfile: (cells: CellResu
   const profiles: WorkloadResult['profiles'] = [];
   for (const id of wantProfile(cells)) {
     const spec = specs.get(id);
-    if (spec?.impl !== 'backprop' || results.get(id)!.error != null) continue;
+    if ((spec?.impl !== 'backprop' && spec?.impl !== 'torch') || results.get(id)!.error != null) continue;
     // A single short step is at the mercy of the machine's load: profile ~3 s worth of them.
     const repMs = median(results.get(id)!.samples);
     const reps = Math.max(1, Math.min(10, Math.round(3000 / repMs)));
-    log(`  profiling ${reps} repetition(s) of ${spec.label} (tf.profile) and the WASM matMul peak`);
+    log(`  profiling ${reps} repetition(s) of ${spec.label} (${spec.impl === 'torch' ? 'torch.profiler' : 'tf.profile, and the WASM matMul peak'})`);
     try {
       profiles.push({ cell: id, ...(await workers.get(id)!.profile(reps)) });
     } catch (e) {

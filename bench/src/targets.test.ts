@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from './run-workload.js';
-import { evaluateTargets } from './targets.js';
+import type { StepProfile } from './kernel-profile.js';
+import { cellsProfiledForTargets, evaluateTargets } from './targets.js';
 
 const cell = (id: string, ms: number | null, error?: string): CellResult => ({
   id, label: id, impl: 'x', runtime: 'node', size: 1, scale: 1, ms, samples: ms == null ? [] : [ms], peakRssMib: null, ref: [], info: {}, error,
@@ -33,6 +34,7 @@ describe('evaluateTargets', () => {
       ['CNN step ≤ 2× PyTorch CPU, both on every core', 'bp-2t', 1],
       ['CNN step on every core ≥ 1.7× faster than on 1 thread', 'bp-2t', 2],
       ['CNN step ≥ 10× faster than tfjs-cpu', 'bp', 200],
+      ['CNN step: kernels outside the convolutions ≤ 5% of kernel time, on every core', 'bp-2t', null],
     ]);
     // PyTorch's own scaling in the same run, beside (not in) the verdict.
     expect(r.find((t) => t.name.startsWith('CNN step on every core'))).toMatchObject({ contextValue: 2, met: true });
@@ -46,5 +48,24 @@ describe('evaluateTargets', () => {
       ['MLP step (layers) ≤ 3× NumPy, both on every core', 'bp-layers-2t', 2, true],
     ]);
     expect(r.find((t) => t.bp === 'bp-manual')).toMatchObject({ peer: 'numpy-1t', value: 3 });
+  });
+
+  it('measures the share outside the convolutions from the profiles, with PyTorch\'s own share beside it', () => {
+    const profile = (rows: Array<[string, number]>): StepProfile => ({
+      reps: 1, wallMs: 0, byShape: [], kernelMs: rows.reduce((s, [, ms]) => s + ms, 0), rows: rows.map(([kernel, ms]) => ({ kernel, calls: 1, ms, flop: null })),
+    });
+    const cells = [cell('bp', 1_000), cell('bp-2t', 600), cell('torch', 500), cell('torch-1t', 900)];
+    expect(cellsProfiledForTargets({ id: 'cnn-step', cells })).toEqual(['bp-2t', 'torch']);
+    const profiles = [
+      { cell: 'bp-2t', peak: null, profile: profile([['FusedConv2D', 300], ['Conv2DBackpropFilter', 200], ['Conv2DBackpropInput', 160], ['BackpropBatchNormBackward', 24], ['Add', 16]]) },
+      { cell: 'torch', peak: null, profile: profile([['aten::mkldnn_convolution', 250], ['aten::convolution_backward', 550], ['aten::native_batch_norm', 100], ['aten::add_', 100]]) },
+    ];
+    const share = evaluateTargets([{ id: 'cnn-step', cells, profiles }]).find((t) => t.kind === 'outside-conv-at-most')!;
+    expect(share.value).toBeCloseTo(40 / 700);
+    expect(share).toMatchObject({ met: false, outside: { ms: 40, kernelMs: 700, peer: { ms: 200, kernelMs: 1000 } } });
+    expect(share.contextValue).toBeCloseTo(0.2);
+    expect(share.off).toBeCloseTo(40 / 700 / 0.05);
+    // Without a profile of the Backprop cell there is no figure, and it says so.
+    expect(evaluateTargets([{ id: 'cnn-step', cells, profiles: profiles.slice(1) }]).find((t) => t.kind === 'outside-conv-at-most')).toMatchObject({ value: null, met: null, why: 'not profiled' });
   });
 });

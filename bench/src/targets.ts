@@ -1,4 +1,6 @@
-// The performance targets, each a ratio of two cells measured in the same run.
+// The performance targets, each a ratio of two cells measured in the same run, or the share of a
+// cell's profiled kernel time spent outside the convolutions.
+import { outsideConvolutions } from './kernel-profile.js';
 import type { WorkloadResult } from './run-workload.js';
 
 export interface Target {
@@ -7,8 +9,12 @@ export interface Target {
   bp: string;
   peer: string;
   name: string;
-  /** 'at-most': Backprop ÷ peer ≤ limit. 'faster-by': peer ÷ Backprop ≥ limit. */
-  kind: 'at-most' | 'faster-by';
+  /**
+   * 'at-most': Backprop ÷ peer ≤ limit. 'faster-by': peer ÷ Backprop ≥ limit. 'outside-conv-at-most':
+   * the share of the Backprop cell's profiled kernel time outside the convolutions ≤ limit (a
+   * fraction); the peer's own share, from its profiler in the same run, is the context.
+   */
+  kind: 'at-most' | 'faster-by' | 'outside-conv-at-most';
   limit: number;
   /**
    * A ratio shown beside the verdict (not part of it): `slow` ÷ `fast` of two peer cells of the same
@@ -32,6 +38,10 @@ export const targets: Target[] = [
   { workload: 'cnn-step', bp: 'bp-Nt', peer: 'torch', name: 'CNN step ≤ 2× PyTorch CPU, both on every core', kind: 'at-most', limit: 2 },
   { workload: 'cnn-step', bp: 'bp-Nt', peer: 'bp', name: 'CNN step on every core ≥ 1.7× faster than on 1 thread', kind: 'faster-by', limit: 1.7, context: { label: 'PyTorch, same run, every core ÷ 1 thread', slow: 'torch-1t', fast: 'torch' } },
   { workload: 'cnn-step', bp: 'bp', peer: 'cpu', name: 'CNN step ≥ 10× faster than tfjs-cpu', kind: 'faster-by', limit: 10 },
+  // Issue 14: BatchNorm, pooling, residual adds, bias sums and the optimizer together ≤ 5% of the
+  // step's kernel time (tf.profile), on every core. PyTorch's share of its own (torch.profiler, aten
+  // ops; its bias gradients sit inside its convolution ops) beside it.
+  { workload: 'cnn-step', bp: 'bp-Nt', peer: 'torch', name: 'CNN step: kernels outside the convolutions ≤ 5% of kernel time, on every core', kind: 'outside-conv-at-most', limit: 0.05, context: { label: 'PyTorch, same run, its ops outside the convolutions', slow: 'torch', fast: 'torch' } },
   { workload: 'cnn-eval', bp: 'bp', peer: 'torch-1t', name: 'CNN eval ≤ 1.5× PyTorch CPU, both 1 thread', kind: 'at-most', limit: 1.5 },
   { workload: 'cnn-eval', bp: 'bp-Nt', peer: 'torch', name: 'CNN eval ≤ 1.5× PyTorch CPU, both on every core', kind: 'at-most', limit: 1.5 },
   { workload: 'data-load', bp: 'bp', peer: 'numpy', name: 'Data load ≤ 1.5× NumPy', kind: 'at-most', limit: 1.5 },
@@ -46,8 +56,10 @@ export interface TargetResult extends Target {
   why?: string;
   /** One side timed a reduced batch, scaled up (the ratio is indicative). */
   scaled: boolean;
-  /** The context ratio (Target.context), where both its cells were measured. */
+  /** The context ratio (Target.context), where both its cells were measured; for a share target, the peer's share. */
   contextValue?: number;
+  /** Share targets: milliseconds outside the convolutions and all kernel milliseconds, Backprop's and the peer's. */
+  outside?: { ms: number; kernelMs: number; peer?: { ms: number; kernelMs: number } };
 }
 
 /**
@@ -63,7 +75,33 @@ function withThreadedRows(workloads: Pick<WorkloadResult, 'id' | 'cells'>[]): Ta
   });
 }
 
-export function evaluateTargets(workloads: Pick<WorkloadResult, 'id' | 'cells'>[]): TargetResult[] {
+/** Cells whose profile a share target of this workload needs (the Backprop cell and its peer). */
+export function cellsProfiledForTargets(workload: Pick<WorkloadResult, 'id' | 'cells'>): string[] {
+  return withThreadedRows([workload]).filter((t) => t.workload === workload.id && t.kind === 'outside-conv-at-most').flatMap((t) => [t.bp, t.peer]);
+}
+
+function shareTarget(t: Target, w: Pick<WorkloadResult, 'id' | 'cells'> & Partial<Pick<WorkloadResult, 'profiles'>>): TargetResult {
+  const profileOf = (id: string) => w.profiles?.find((p) => p.cell === id)?.profile;
+  const bp = profileOf(t.bp);
+  if (bp == null) {
+    const cell = w.cells.find((c) => c.id === t.bp);
+    return { ...t, value: null, met: null, off: null, why: cell?.error ?? 'not profiled', scaled: false };
+  }
+  const mine = outsideConvolutions(bp);
+  const peerProfile = profileOf(t.peer);
+  const peer = peerProfile == null ? undefined : { ...outsideConvolutions(peerProfile), kernelMs: peerProfile.kernelMs };
+  return {
+    ...t,
+    value: mine.share,
+    met: mine.share <= t.limit,
+    off: mine.share / t.limit,
+    scaled: w.cells.find((c) => c.id === t.bp)?.scale !== 1,
+    outside: { ms: mine.ms, kernelMs: bp.kernelMs, ...(peer != null ? { peer: { ms: peer.ms, kernelMs: peer.kernelMs } } : {}) },
+    ...(peer != null ? { contextValue: peer.share } : {}),
+  };
+}
+
+export function evaluateTargets(workloads: Array<Pick<WorkloadResult, 'id' | 'cells'> & Partial<Pick<WorkloadResult, 'profiles'>>>): TargetResult[] {
   const out: TargetResult[] = [];
   for (const t of withThreadedRows(workloads)) {
     const w = workloads.find((x) => x.id === t.workload);
@@ -71,6 +109,10 @@ export function evaluateTargets(workloads: Pick<WorkloadResult, 'id' | 'cells'>[
     const bp = w.cells.find((c) => c.id === t.bp);
     const peer = w.cells.find((c) => c.id === t.peer);
     if (bp == null || peer == null) continue;
+    if (t.kind === 'outside-conv-at-most') {
+      out.push(shareTarget(t, w));
+      continue;
+    }
     if (bp.ms == null || peer.ms == null) {
       out.push({ ...t, value: null, met: null, off: null, why: bp.error ?? peer.error ?? 'not measured', scaled: false });
       continue;

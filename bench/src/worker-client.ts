@@ -98,7 +98,7 @@ export class Worker {
     return this.send<RunReply>({ cmd: 'run', warmup, reps });
   }
 
-  profile(reps: number): Promise<{ profile: StepProfile; peak: MatMulPeak }> {
+  profile(reps: number): Promise<{ profile: StepProfile; peak: MatMulPeak | null }> {
     return this.send({ cmd: 'profile', reps });
   }
 
