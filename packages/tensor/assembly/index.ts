@@ -6,6 +6,7 @@ export { columnBlockSums, columnSums } from './reduce';
 export { convForward, convFilterGradT, convFilterGradTChunks } from './conv';
 export { maxPoolGrad } from './pool';
 export { maxPoolGradScatter, maxPoolGradTiles } from './max-pool-grad';
+export { maxPoolGradGather } from './max-pool-grad-gather';
 export { maxPool } from './max-pool';
 export { adamUpdate } from './adam';
 export {

@@ -16,7 +16,7 @@ export const ENGINE_FUNCTIONS = [
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
   'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared', 'maxPoolGradTiles', 'maxPoolGradScatter',
   'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks', 'batchNormMeanFromBlocks', 'batchNormVarianceFromBlocks',
-  'batchNormGradFromBlocks',
+  'batchNormGradFromBlocks', 'maxPoolGradGather',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 

@@ -3,10 +3,15 @@
 // This one scans each window of the NHWC input from heap views, picks the first maximum
 // among the real (unpadded) positions — tfjs-backend-cpu's rule — and adds dy there.
 // On the engine: assembly/pool.ts's maxPoolGrad (zero fill, then a read-modify-write per window),
-// and two faster kernels with the same bits (assembly/max-pool-grad.ts): `maxPoolGradTiles` for
-// windows that do not overlap (2×2 stride 2: each dx element written once), `maxPoolGradScatter`
-// for overlapping ones (the CNN's 3/2/1). maxPoolGrad remains for windows and channels whose
-// position table and winners do not fit a thread's scratch.
+// and three faster kernels with the same bits (maxPoolGradPath picks one):
+//  - 'tiles' (assembly/max-pool-grad.ts) for windows that do not overlap (2×2 stride 2): each dx
+//    element written once;
+//  - 'gather' (assembly/max-pool-grad-gather.ts) for overlapping ones (the CNN's 3/2/1): an image's
+//    winners into the scratch, then each dx element written once, four channels at a time;
+//  - 'scatter' (assembly/max-pool-grad.ts) for overlapping windows whose image's winners do not fit
+//    a thread's scratch: zero each image, then a scalar read-modify-write per window and channel.
+// maxPoolGrad remains for windows and channels whose position table and one window's winners do
+// not fit a thread's scratch.
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
@@ -18,22 +23,46 @@ import { shapeSize, shapeStr } from '../checks.js';
 const OP = 'MaxPoolGrad';
 
 let fastPaths = true;
+let gather = true;
 
 /** Switches the engine's one-write paths off (the general read-modify-write kernel only), for tests and comparisons. */
 export function setMaxPoolGradFastPaths(on: boolean): void {
   fastPaths = on;
 }
 
+/** Switches the gather path off (overlapping windows take the scatter), for tests and comparisons. */
+export function setMaxPoolGradGather(on: boolean): void {
+  gather = on;
+}
+
 /** Bytes of the window-position table at the start of a pool kernel's scratch (assembly/pool-window.ts). */
 export const poolTableBytes = (fh: number, fw: number): number => Math.ceil((Math.max(fh * fw, 9) * 4) / 64) * 64;
 
-/** Which engine kernel computes a MaxPoolGrad of this geometry, given each thread's scratch bytes (assembly/max-pool-grad.ts). */
-export function maxPoolGradPath(info: backend_util.Conv2DInfo, scratchBytes: number): 'tiles' | 'scatter' | 'general' {
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, inChannels: c } = info;
-  // The scratch holds the window's position table and its winners (c i32, 64-byte aligned).
-  if (!fastPaths || poolTableBytes(fh, fw) + 63 + 4 * c > scratchBytes) return 'general';
-  return sh >= fh && sw >= fw ? 'tiles' : 'scatter';
+const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * Scratch bytes of the gather path (assembly/max-pool-grad-gather.ts): the position table, one
+ * pixel's window list (8 bytes a window), the image's winners (oh·ow·c i32), 63 bytes of alignment
+ * and the stand-in window's c winners.
+ */
+export function gatherScratchBytes(info: backend_util.Conv2DInfo): number {
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const windowsPerPixel = Math.ceil(fh / sh) * Math.ceil(fw / sw);
+  return poolTableBytes(fh, fw) + align64(8 * windowsPerPixel) + 4 * oh * ow * c + 63 + 4 * c;
 }
+
+export type MaxPoolGradPath = 'tiles' | 'gather' | 'scatter' | 'general';
+
+/** Which engine kernel computes a MaxPoolGrad of this geometry, given each thread's scratch bytes (assembly/max-pool-grad*.ts). */
+export function maxPoolGradPath(info: backend_util.Conv2DInfo, scratchBytes: number): MaxPoolGradPath {
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, inChannels: c } = info;
+  // Tiles and scatter: the window's position table and its winners (c i32, 64-byte aligned).
+  if (!fastPaths || poolTableBytes(fh, fw) + 63 + 4 * c > scratchBytes) return 'general';
+  if (sh >= fh && sw >= fw) return 'tiles';
+  return gather && gatherScratchBytes(info) <= scratchBytes ? 'gather' : 'scatter';
+}
+
+const FAST_KERNELS = { tiles: 'maxPoolGradTiles', gather: 'maxPoolGradGather', scatter: 'maxPoolGradScatter' } as const;
 
 const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
@@ -58,9 +87,8 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     const threads = shapeSize(input.shape) < 1 << 16 ? 1 : engine.threads;
     const ranges = splitRange(batchSize, threads, 1);
     const path = maxPoolGradPath(info, engine.scratchBytes);
-    if (path === 'tiles') engine.run('maxPoolGradTiles', ranges.map(([b0, b1], t) => [...args, engine.scratch[t]!, b0, b1]));
-    else if (path === 'scatter') engine.run('maxPoolGradScatter', ranges.map(([b0, b1], t) => [...args, engine.scratch[t]!, b0, b1]));
-    else engine.run('maxPoolGrad', ranges.map(([b0, b1]) => [...args, b0, b1]));
+    if (path === 'general') engine.run('maxPoolGrad', ranges.map(([b0, b1]) => [...args, b0, b1]));
+    else engine.run(FAST_KERNELS[path], ranges.map(([b0, b1], t) => [...args, engine.scratch[t]!, b0, b1]));
     return out;
   }
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;

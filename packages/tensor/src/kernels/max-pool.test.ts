@@ -1,8 +1,9 @@
-// MaxPool and MaxPoolGrad on the engine (assembly/max-pool.ts, max-pool-grad.ts, pool.ts) against tfjs-backend-cpu, on the CNN's
-// 3/2/1 pool, non-overlapping windows (2×2 stride 2, stride past the window, padded), odd sizes,
-// channels not a multiple of 4, batch 1; 1 and 2 engine threads bit-identical; MaxPoolGrad's
-// fast paths (tiles, scatter) bit-identical to the general kernel, also on NaN, ±∞ and −0; no
-// tensor leaks.
+// MaxPool and MaxPoolGrad on the engine (assembly/max-pool.ts, max-pool-grad.ts,
+// max-pool-grad-gather.ts, pool.ts) against tfjs-backend-cpu, on the CNN's 3/2/1 pool,
+// non-overlapping windows (2×2 stride 2, stride past the window, padded), odd sizes, channels not
+// a multiple of 4, batch 1; 1 and 2 engine threads bit-identical; MaxPoolGrad's fast paths (tiles,
+// gather, scatter) bit-identical to the general kernel and to each other, also on NaN, ±∞ and −0;
+// which path a geometry takes; no tensor leaks.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -10,7 +11,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { leakedTensors, sameBits, seededNormals, valuesOn } from '../test/index.js';
 import { Engine, engineFor, useEngine } from '../engine/engine.js';
-import { maxPoolGradPath, setMaxPoolGradFastPaths } from './max-pool-grad.js';
+import { gatherScratchBytes, maxPoolGradPath, setMaxPoolGradFastPaths, setMaxPoolGradGather, type MaxPoolGradPath } from './max-pool-grad.js';
 import { shapeSize } from '../checks.js';
 
 type Pair = number | [number, number];
@@ -30,6 +31,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   setMaxPoolGradFastPaths(true);
+  setMaxPoolGradGather(true);
   useEngine(twoThreads);
 });
 
@@ -65,17 +67,17 @@ interface PoolCase {
   f: Pair;
   s: Pair;
   pad: Pad;
-  path: 'tiles' | 'scatter';
+  path: Exclude<MaxPoolGradPath, 'scatter' | 'general'>;
 }
 
 const cases: PoolCase[] = [
-  { x: [2, 8, 8, 64], f: 3, s: 2, pad: 1, path: 'scatter' }, // the CNN's pool
-  { x: [3, 16, 16, 130], f: 3, s: 2, pad: 1, path: 'scatter' }, // past 2^16 elements: 2 threads
-  { x: [1, 32, 32, 8], f: 3, s: 2, pad: 1, path: 'scatter' }, // batch 1
-  { x: [3, 5, 7, 6], f: 3, s: 2, pad: 'same', path: 'scatter' }, // asymmetric padding
-  { x: [2, 2, 2, 5], f: 3, s: 2, pad: 1, path: 'scatter' }, // one output, windows mostly padding
-  { x: [1, 7, 5, 2], f: 2, s: 1, pad: 'valid', path: 'scatter' },
-  { x: [2, 9, 6, 7], f: [3, 2], s: [1, 2], pad: 'valid', path: 'scatter' }, // overlapping in height only
+  { x: [2, 8, 8, 64], f: 3, s: 2, pad: 1, path: 'gather' }, // the CNN's pool
+  { x: [3, 16, 16, 130], f: 3, s: 2, pad: 1, path: 'gather' }, // past 2^16 elements: 2 threads
+  { x: [1, 32, 32, 8], f: 3, s: 2, pad: 1, path: 'gather' }, // batch 1
+  { x: [3, 5, 7, 6], f: 3, s: 2, pad: 'same', path: 'gather' }, // asymmetric padding
+  { x: [2, 2, 2, 5], f: 3, s: 2, pad: 1, path: 'gather' }, // one output, windows mostly padding
+  { x: [1, 7, 5, 2], f: 2, s: 1, pad: 'valid', path: 'gather' },
+  { x: [2, 9, 6, 7], f: [3, 2], s: [1, 2], pad: 'valid', path: 'gather' }, // overlapping in height only
   { x: [1, 4, 4, 5], f: 2, s: 2, pad: 'valid', path: 'tiles' },
   { x: [4, 16, 16, 68], f: 2, s: 2, pad: 'valid', path: 'tiles' }, // 2 threads
   { x: [2, 5, 7, 3], f: 2, s: 2, pad: 'valid', path: 'tiles' }, // odd: last row and column in no window
@@ -83,8 +85,16 @@ const cases: PoolCase[] = [
   { x: [2, 7, 7, 9], f: 3, s: 3, pad: 'same', path: 'tiles' }, // padded tiles
   { x: [1, 1, 1, 1], f: 1, s: 1, pad: 'valid', path: 'tiles' },
   { x: [2, 9, 9, 6], f: 4, s: 4, pad: 'same', path: 'tiles' }, // windows past 9 positions: the generic loops
-  { x: [1, 9, 10, 5], f: 5, s: 1, pad: 'same', path: 'scatter' }, // up to 25 windows per pixel
-  { x: [1, 9, 10, 8], f: 4, s: 2, pad: 'valid', path: 'scatter' },
+  { x: [1, 9, 10, 5], f: 5, s: 1, pad: 'same', path: 'gather' }, // up to 25 windows per pixel
+  { x: [1, 9, 10, 8], f: 4, s: 2, pad: 'valid', path: 'gather' },
+  // Gather's edges: odd sizes (a last row and column in one window), every channel tail, batch 1.
+  { x: [1, 7, 5, 1], f: 3, s: 2, pad: 1, path: 'gather' },
+  { x: [2, 7, 5, 3], f: 3, s: 2, pad: 1, path: 'gather' },
+  { x: [1, 5, 7, 5], f: 3, s: 2, pad: 1, path: 'gather' },
+  { x: [2, 7, 5, 130], f: 3, s: 2, pad: 1, path: 'gather' },
+  { x: [1, 7, 5, 6], f: 3, s: 2, pad: 'valid', path: 'gather' }, // the last row and column in no window
+  { x: [1, 8, 7, 4], f: 3, s: 1, pad: 'same', path: 'gather' }, // 9 windows per pixel
+  { x: [1, 7, 7, 5], f: [2, 3], s: [2, 1], pad: 'valid', path: 'gather' }, // overlapping in width only
 ];
 
 const poolInfo = ({ x, f, s, pad }: PoolCase) => backend_util.computePool2DInfo(x, f, s, 1, pad);
@@ -150,11 +160,14 @@ describe('engine MaxPoolGrad', () => {
     const fast = await onWasm(twoThreads, fn);
     const fastOne = await onWasm(oneThread, fn);
     const fastMulAdd = await onWasm(mulAdd, fn);
+    setMaxPoolGradGather(false); // overlapping windows: the scatter
+    const scatter = await onWasm(twoThreads, fn);
     setMaxPoolGradFastPaths(false);
     const general = await onWasm(twoThreads, fn);
     expect(sameBits(fast, general)).toBe(true);
     expect(sameBits(fastOne, general)).toBe(true);
     expect(sameBits(fastMulAdd, general)).toBe(true);
+    expect(sameBits(scatter, general)).toBe(true);
   });
 
   it('takes the general kernel when a window\'s positions and winners do not fit the scratch', () => {
@@ -163,12 +176,49 @@ describe('engine MaxPoolGrad', () => {
     expect(maxPoolGradPath(wide, 64 + 63 + 4 * (1 << 18))).toBe('scatter');
   });
 
+  it('takes the gather for the CNN\'s overlapping pools, the scatter where an image\'s winners do not fit, the general kernel when switched off', () => {
+    const cnn = [[32, 128], [16, 256], [8, 512], [4, 512]].map(([hw, c]) => backend_util.computePool2DInfo([32, hw!, hw!, c!], 3, 2, 1, 1));
+    for (const info of cnn) expect(maxPoolGradPath(info, twoThreads.scratchBytes)).toBe('gather');
+    expect(gatherScratchBytes(cnn[0]!)).toBeLessThan(twoThreads.scratchBytes / 2); // 16·16·128 winners: 128 KiB and a little
+    const big = backend_util.computePool2DInfo([1, 128, 128, 64], 3, 2, 1, 1); // 64·64·64 winners: 1 MiB
+    expect(maxPoolGradPath(big, twoThreads.scratchBytes)).toBe('scatter');
+    expect(maxPoolGradPath(big, gatherScratchBytes(big))).toBe('gather');
+    expect(maxPoolGradPath(big, gatherScratchBytes(big) - 1)).toBe('scatter');
+    setMaxPoolGradGather(false);
+    expect(maxPoolGradPath(cnn[0]!, twoThreads.scratchBytes)).toBe('scatter');
+    expect(maxPoolGradPath(backend_util.computePool2DInfo([1, 4, 4, 8], 2, 2, 1, 'valid'), twoThreads.scratchBytes)).toBe('tiles');
+    setMaxPoolGradFastPaths(false);
+    expect(maxPoolGradPath(cnn[0]!, twoThreads.scratchBytes)).toBe('general');
+  });
+
+  it('gather and scatter give the same bits on a large odd image with a channel tail (1 and 2 threads)', async () => {
+    // 66·65·9 winners (154 KiB) fit the scratch; the switch forces the scatter on the same input.
+    const shape: [number, number, number, number] = [2, 131, 129, 9];
+    const info = backend_util.computePool2DInfo(shape, 3, 2, 1, 1);
+    const xs = awkwardValues(shapeSize(shape), 25);
+    const dys = awkwardGradients(shapeSize(info.outShape), 26);
+    const fn = () => {
+      const input = tf.tensor(xs, shape);
+      const dy = tf.tensor(dys, info.outShape);
+      return tf.engine().runKernel('MaxPoolGrad', { dy, input, output: tf.maxPool(input as tf.Tensor4D, 3, 2, 1) }, { filterSize: 3, strides: 2, pad: 1 }) as tf.Tensor;
+    };
+    expect(maxPoolGradPath(info, twoThreads.scratchBytes)).toBe('gather');
+    const gathered = await onWasm(twoThreads, fn);
+    const gatheredOne = await onWasm(oneThread, fn);
+    setMaxPoolGradGather(false);
+    const scattered = await onWasm(twoThreads, fn);
+    expect(sameBits(gathered, scattered)).toBe(true);
+    expect(sameBits(gatheredOne, scattered)).toBe(true);
+  });
+
   it('leaves no tensor behind', () => {
     useEngine(twoThreads);
     const x = tf.tensor(seededNormals(2 * 8 * 8 * 16, 24), [2, 8, 8, 16]) as tf.Tensor4D;
     const grads = (f: number, s: number, pad: Pad) => tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, f, s, pad)))(x).dispose();
-    expect(leakedTensors(() => grads(3, 2, 1))).toBe(0);
-    expect(leakedTensors(() => grads(2, 2, 'valid'))).toBe(0);
+    expect(leakedTensors(() => grads(3, 2, 1))).toBe(0); // gather
+    expect(leakedTensors(() => grads(2, 2, 'valid'))).toBe(0); // tiles
+    setMaxPoolGradGather(false);
+    expect(leakedTensors(() => grads(3, 2, 1))).toBe(0); // scatter
     x.dispose();
   });
 });
