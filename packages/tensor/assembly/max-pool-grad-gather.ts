@@ -120,8 +120,11 @@ function gatherRow(
   winners: usize, g: usize, list: usize, never: usize,
 ): void {
   const y0 = firstWindow(iy, padT, fh, sh), y1 = lastWindow(iy, padT, sh, oh);
+  // Columns [x0, x1] of the windows that hold ix; both only grow with ix (no division per pixel).
+  let x0 = 0, x1 = -1;
   for (let ix = 0; ix < w; ix++) {
-    const x0 = firstWindow(ix, padL, fw, sw), x1 = lastWindow(ix, padL, sw, ow);
+    while (x1 + 1 < ow && (x1 + 1) * sw - padL <= ix) x1++;
+    while (x0 <= x1 && x0 * sw - padL + fw <= ix) x0++;
     let k = 0;
     for (let wy = y0; wy <= y1; wy++) {
       for (let wx = x0; wx <= x1; wx++) {
