@@ -3,7 +3,9 @@
 // the winners of a window come from windowArgmax (pool-window.ts: the same rule, the channels in
 // the inner loop over a table of positions), and
 //  - maxPoolGradScatter keeps maxPoolGrad's order, zeroing each image just before its windows
-//    (maxPoolGrad zeroes a thread's whole range first: 8 MiB of the CNN's first pool);
+//    (maxPoolGrad zeroes a thread's whole range first: 8 MiB of the CNN's first pool); overlapping
+//    windows take it only where an image's winners do not fit the scratch of
+//    maxPoolGradGather (max-pool-grad-gather.ts: each dx element written once, the same bits);
 //  - maxPoolGradTiles, for windows that do not overlap (stride ≥ window both ways: 2×2 stride 2),
 //    writes each dx element once: 0 + dy where it won (the sum maxPoolGrad forms, −0 becoming +0),
 //    else 0 — no zero pass and no read-modify-write.

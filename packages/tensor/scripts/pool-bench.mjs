@@ -1,11 +1,12 @@
 // MaxPool, MaxPoolGrad and the ReLU gradient on the CNN's shapes, each against what it replaced:
 //   MaxPoolGrad  the engine's general kernel (zero fill + read-modify-write) vs its fast paths
-//                (3/2/1: per-image scatter; 2×2/2: tiles), on the engine's threads;
+//                (3/2/1: gather, and the per-image scatter it replaced; 2×2/2: tiles), on the
+//                engine's threads;
 //   MaxPool      stock tfjs-backend-wasm (XNNPACK, one thread beside the engine) vs the engine;
 //   ReLU grad    tfjs's mul(dy, cast(step(x))) vs BackpropReluGrad.
 // Best of `rounds` × 5 calls per shape, variants alternated round by round (the machine is shared).
 // Run on the built package:  node packages/tensor/scripts/pool-bench.mjs [threads=2] [batch=32] [rounds=10]
-import { initBackend, setEngineEnabled, setMaxPoolGradFastPaths, tf } from '../dist/node/index.js';
+import { initBackend, setEngineEnabled, setMaxPoolGradFastPaths, setMaxPoolGradGather, tf } from '../dist/node/index.js';
 
 const threads = Number(process.argv[2] ?? 2);
 const batch = Number(process.argv[3] ?? 32);
@@ -46,6 +47,7 @@ for (const [f, s, pad] of [[3, 2, 1], [2, 2, 'valid']]) {
     const pool = () => tf.maxPool(x, f, s, pad);
     const ms = best({
       gradGeneral: () => { setMaxPoolGradFastPaths(false); try { return grad(); } finally { setMaxPoolGradFastPaths(true); } },
+      gradScatter: () => { setMaxPoolGradGather(false); try { return grad(); } finally { setMaxPoolGradGather(true); } },
       gradFast: grad,
       poolXnnpack: () => { setEngineEnabled(false); try { return pool(); } finally { setEngineEnabled(true); } },
       poolEngine: pool,
