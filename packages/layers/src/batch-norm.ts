@@ -113,13 +113,13 @@ abstract class BatchNormBase extends Module {
         const r = fusedBatchNormForward(x, g, b, this.eps, fusedRelu);
         this.updateRunningStats(r.mean, r.variance, m);
         // x itself is kept for the backward (it is alive anyway: the block's residual input), not x̂;
-        // with the ReLU, β too: the backward recomputes the ReLU's output rather than read it.
-        save(fusedRelu ? [x, r.mean, r.invStd, g, b] : [x, r.mean, r.invStd, g]);
+        // with the ReLU, its output too (alive anyway: the next conv's input).
+        save(fusedRelu ? [x, r.mean, r.invStd, g, r.y] : [x, r.mean, r.invStd, g]);
         return {
           value: r.y,
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const [sX, sMean, sInvStd, sGamma, sBeta] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-            return fusedBatchNormBackward(dy, sX, sGamma, sMean, sInvStd, sBeta);
+            const [sX, sMean, sInvStd, sGamma, sOut] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+            return fusedBatchNormBackward(dy, sX, sGamma, sMean, sInvStd, sOut);
           },
         };
       }

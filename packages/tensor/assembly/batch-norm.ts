@@ -11,13 +11,10 @@
 //   μ = Σx/M,  σ² = Σ(x−μ)²/M,  r = 1/√(σ²+ε),  x̂ = (x−μ)·r,  y = x̂·γ + β
 //   dβ = Σdy,  dγ = Σdy·x̂,  dx = (dy·M − dβ − x̂·dγ) · (γ·r/M)
 // With a ReLU after it (a pre-activation block's BN → ReLU), the forward writes max(y, 0) instead of
-// y (f32x4.max: NaN stays NaN, −0 becomes +0, as Math.max(0, y)), and the backward uses dy·s(o) for
-// dy, o the ReLU's output, s = 1 where o > 0, NaN where o is NaN, else 0: the values of tfjs's ReLU
-// gradient dy·cast(step(y)) (relu-grad.ts): the values of BatchNorm, tfjs-backend-cpu's Relu and their
-// two gradients one after the other, without writing y and the ReLU's dy. The backward recomputes o
-// from x, γ and β with the forward's float operations (`reluOutput`: the same bits, so the same
-// mask) instead of reading it: both of its passes stream x and dy anyway, and a third stream was
-// 3 of their 7 reads and writes of [M, C].
+// y (f32x4.max: NaN stays NaN, −0 becomes +0, as Math.max(0, y)), and the backward takes the ReLU's
+// output o and uses dy·s(o) for dy, s = 1 where o > 0, NaN where o is NaN, else 0: the values of
+// tfjs's ReLU gradient dy·cast(step(y)) (relu-grad.ts): the values of BatchNorm, tfjs-backend-cpu's Relu
+// and their two gradients one after the other, without writing y and the ReLU's dy.
 
 // ReLU's gradient through its output o (o > 0: dy; o NaN: NaN; else dy·0): relu-grad.ts's, the same rule
 // on the output as on the input.
@@ -137,20 +134,6 @@ export function batchNormVarianceFromBlocks(partials: usize, blocks: i32, m: i32
   }
 }
 
-/** The ReLU's output max(x̂·γ + β, 0) for x̂ = h, as normalizeRows writes it (the same operations). */
-// @ts-ignore: decorator
-@inline
-function reluOutput(h: v128, gamma: v128, beta: v128): v128 {
-  return f32x4.max(f32x4.add(f32x4.mul(h, gamma), beta), f32x4.splat(0));
-}
-
-/** reluOutput for one channel, as normalizeRows' tail computes it. */
-// @ts-ignore: decorator
-@inline
-function reluOutputLane(h: f32, gamma: f32, beta: f32): f32 {
-  return f32x4.extract_lane(f32x4.max(f32x4.splat(h * gamma + beta), f32x4.splat(0)), 0);
-}
-
 /** Rows [r0, r1): y = x̂·γ + β with x̂ = (x − μ)·r, or max(y, 0) where relu ≠ 0. */
 export function batchNormNormalize(x: usize, c: i32, gamma: usize, beta: usize, mean: usize, invStd: usize, y: usize, relu: i32, r0: i32, r1: i32): void {
   // Two copies of the loop, the flag a constant in each: no per-element test.
@@ -185,20 +168,20 @@ function normalizeRows(x: usize, c: i32, gamma: usize, beta: usize, mean: usize,
 /**
  * Blocks [b0, b1) of `blockRows` rows: partials[b·2C + j] = Σ d and partials[b·2C + C + j] = Σ f32(d·x̂)
  * (f64 sums down the block's rows) from dy, x [M, C] and mean, invStd [C], x̂ recomputed as the forward
- * computed it; d = dy·s(o) where `reluBeta` (the forward's β, [C]) is not 0 — o = max(x̂·γ + β, 0),
- * recomputed — else dy. Whole rows at a time, the block's sums in `partials` (L1) updated on every
- * row: two streams and a ReLU mask a vector leave no registers for 4-channel strips' sums to stay in
- * more than one vector wide, and the strips (x, dy and o re-read from L2 for each) took 1.7–2× as long
- * (10.5–12.3 against 5.5–7.0 ms for [32768, 64] on 1 thread, alternated call by call; AMD EPYC Zen 3).
+ * computed it; d = dy·s(o) where `reluOut` (the ReLU's output [M, C]) is not 0, else dy. Whole rows
+ * at a time, the block's sums in `partials` (L1) updated on every row: three streams and a ReLU mask
+ * a vector leave no registers for 4-channel strips' sums to stay in more than one vector wide, and
+ * the strips (x, dy and o re-read from L2 for each) took 1.7–2× as long (10.5–12.3 against 5.5–7.0
+ * ms for [32768, 64] on 1 thread, alternated call by call; AMD EPYC Zen 3).
  */
-export function batchNormGradBlocks(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, gamma: usize, reluBeta: usize, blockRows: i32, partials: usize, b0: i32, b1: i32): void {
-  if (reluBeta != 0) gradBlocks(dy, x, m, c, mean, invStd, gamma, reluBeta, true, blockRows, partials, b0, b1);
-  else gradBlocks(dy, x, m, c, mean, invStd, gamma, 0, false, blockRows, partials, b0, b1);
+export function batchNormGradBlocks(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, reluOut: usize, blockRows: i32, partials: usize, b0: i32, b1: i32): void {
+  if (reluOut != 0) gradBlocks(dy, x, m, c, mean, invStd, reluOut, true, blockRows, partials, b0, b1);
+  else gradBlocks(dy, x, m, c, mean, invStd, 0, false, blockRows, partials, b0, b1);
 }
 
 // @ts-ignore: decorator
 @inline
-function gradBlocks(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, gamma: usize, beta: usize, relu: bool, blockRows: i32, partials: usize, b0: i32, b1: i32): void {
+function gradBlocks(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, reluOut: usize, relu: bool, blockRows: i32, partials: usize, b0: i32, b1: i32): void {
   const row = <usize>c * 4;
   const vEnd = <usize>(c & ~3) * 4;
   const end = <usize>c * 4;
@@ -213,9 +196,8 @@ function gradBlocks(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: us
       let q: usize = 0;
       for (; q < vEnd; q += 16) {
         const g = v128.load(dy + off + q);
-        const h = f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(invStd + q));
-        const d = relu ? reluGradLanes(g, reluOutput(h, v128.load(gamma + q), v128.load(beta + q))) : g;
-        const dh = f32x4.mul(d, h);
+        const d = relu ? reluGradLanes(g, v128.load(reluOut + off + q)) : g;
+        const dh = f32x4.mul(d, f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(invStd + q)));
         const pb = sumB + q * 2, pg = sumG + q * 2;
         v128.store(pb, f64x2.add(v128.load(pb), f64x2.promote_low_f32x4(d)));
         v128.store(pb, f64x2.add(v128.load(pb, 16), f64x2.promote_low_f32x4(i32x4.shuffle(d, d, 2, 3, 2, 3))), 16);
@@ -224,8 +206,8 @@ function gradBlocks(dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: us
       }
       for (; q < end; q += 4) {
         const g = load<f32>(dy + off + q);
+        const d = relu ? reluGradLane(g, load<f32>(reluOut + off + q)) : g;
         const h: f32 = (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(invStd + q);
-        const d = relu ? reluGradLane(g, reluOutputLane(h, load<f32>(gamma + q), load<f32>(beta + q))) : g;
         store<f64>(sumB + q * 2, load<f64>(sumB + q * 2) + <f64>d);
         store<f64>(sumG + q * 2, load<f64>(sumG + q * 2) + <f64>(d * h));
       }
@@ -243,12 +225,12 @@ export function batchNormGradFromBlocks(partials: usize, blocks: i32, c: i32, dG
 
 /**
  * Rows [r0, r1): dx = (dy·M − dβ − x̂·dγ)·k with k = γ·r/M, from dy, x [M, C] and γ, mean, invStd,
- * dγ, dβ [C]; dy·s(o) for dy where `reluBeta` (the forward's β) is not 0, o recomputed as in
- * batchNormGradBlocks. `scratch`: C floats for k (each thread computes its own copy: C divisions).
+ * dγ, dβ [C]; dy·s(o) for dy where `reluOut` is not 0. `scratch`: C floats for k (each thread
+ * computes its own copy: C divisions).
  */
 export function batchNormInputGrad(
   dy: usize, x: usize, m: i32, c: i32, gamma: usize, mean: usize, invStd: usize, dGamma: usize, dBeta: usize,
-  dx: usize, reluBeta: usize, r0: i32, r1: i32, scratch: usize,
+  dx: usize, reluOut: usize, r0: i32, r1: i32, scratch: usize,
 ): void {
   const count = <f32>m;
   const vEnd = <usize>(c & ~3) * 4;
@@ -257,15 +239,15 @@ export function batchNormInputGrad(
   let o: usize = 0;
   for (; o < vEnd; o += 16) v128.store(k + o, f32x4.div(f32x4.mul(v128.load(gamma + o), v128.load(invStd + o)), f32x4.splat(count)));
   for (; o < end; o += 4) store<f32>(k + o, (load<f32>(gamma + o) * load<f32>(invStd + o)) / count);
-  if (reluBeta != 0) inputGradRows(dy, x, m, c, gamma, mean, invStd, dGamma, dBeta, dx, reluBeta, true, r0, r1, k);
-  else inputGradRows(dy, x, m, c, gamma, mean, invStd, dGamma, dBeta, dx, 0, false, r0, r1, k);
+  if (reluOut != 0) inputGradRows(dy, x, m, c, mean, invStd, dGamma, dBeta, dx, reluOut, true, r0, r1, k);
+  else inputGradRows(dy, x, m, c, mean, invStd, dGamma, dBeta, dx, 0, false, r0, r1, k);
 }
 
 // @ts-ignore: decorator
 @inline
 function inputGradRows(
-  dy: usize, x: usize, m: i32, c: i32, gamma: usize, mean: usize, invStd: usize, dGamma: usize, dBeta: usize,
-  dx: usize, beta: usize, relu: bool, r0: i32, r1: i32, k: usize,
+  dy: usize, x: usize, m: i32, c: i32, mean: usize, invStd: usize, dGamma: usize, dBeta: usize,
+  dx: usize, reluOut: usize, relu: bool, r0: i32, r1: i32, k: usize,
 ): void {
   const row = <usize>c * 4;
   const count = <f32>m;
@@ -278,14 +260,14 @@ function inputGradRows(
     for (; o < vEnd; o += 16) {
       const h = f32x4.mul(f32x4.sub(v128.load(x + off + o), v128.load(mean + o)), v128.load(invStd + o));
       const g = v128.load(dy + off + o);
-      const d = relu ? reluGradLanes(g, reluOutput(h, v128.load(gamma + o), v128.load(beta + o))) : g;
+      const d = relu ? reluGradLanes(g, v128.load(reluOut + off + o)) : g;
       const t = f32x4.sub(f32x4.sub(f32x4.mul(d, mm), v128.load(dBeta + o)), f32x4.mul(h, v128.load(dGamma + o)));
       v128.store(dx + off + o, f32x4.mul(t, v128.load(k + o)));
     }
     for (; o < end; o += 4) {
       const h = (load<f32>(x + off + o) - load<f32>(mean + o)) * load<f32>(invStd + o);
       const g = load<f32>(dy + off + o);
-      const d = relu ? reluGradLane(g, reluOutputLane(h, load<f32>(gamma + o), load<f32>(beta + o))) : g;
+      const d = relu ? reluGradLane(g, load<f32>(reluOut + off + o)) : g;
       store<f32>(dx + off + o, ((d * count - load<f32>(dBeta + o)) - h * load<f32>(dGamma + o)) * load<f32>(k + o));
     }
   }

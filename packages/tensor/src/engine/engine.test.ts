@@ -306,13 +306,13 @@ describe('engine BatchNorm + ReLU (one kernel each way)', () => {
       beta: tf.tensor(seededNormals(c, 43), [c]),
       // One +Infinity (channel 1) and one NaN (channel 2): they reach those channels' dγ, dβ and dx, and
       // leave every other channel finite, where a wrong ReLU mask shows (spread over every channel,
-      // they had made the whole backward NaN and any mask pass).
+      // they had made the whole backward NaN, and a kernel that ignored the mask passed at [4096, 64]).
       dy: tf.tensor(seededNormals(m * c, 44).map((v, i) => (i === 3 * c + 1 ? Infinity : i === 5 * c + 2 ? NaN : v)), [m, c]),
     });
     const fused = () => {
       const { x, gamma, beta, dy } = inputs();
       const r = fusedBatchNormForward(x, gamma, beta, eps, true);
-      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dy, x, gamma, r.mean, r.invStd, beta);
+      const [dx, dGamma, dBeta] = fusedBatchNormBackward(dy, x, gamma, r.mean, r.invStd, r.y);
       return tf.concat([r.y.flatten(), r.mean, r.variance, dx.flatten(), dGamma, dBeta]);
     };
     const separate = () => {
@@ -336,10 +336,10 @@ describe('engine BatchNorm + ReLU (one kernel each way)', () => {
     expect(sameBitsUpToNaN(await onWasm(mulAdd, fused), await onWasm(mulAdd, separate))).toBe(true);
   });
 
-  it('names reluBeta when its shape is not [C]', () => {
+  it('names reluOut when its shape is not x\'s', () => {
     useEngine(twoThreads);
     const [x, g, mean, invStd] = [tf.ones([4, 3]), tf.ones([3]), tf.zeros([3]), tf.ones([3])];
-    expect(() => fusedBatchNormBackward(tf.ones([4, 3]), x!, g!, mean!, invStd!, tf.ones([2]))).toThrow(/reluBeta must be float32 \[3\], got float32 \[2\]/);
+    expect(() => fusedBatchNormBackward(tf.ones([4, 3]), x!, g!, mean!, invStd!, tf.ones([4, 2]))).toThrow(/reluOut must be float32 \[4, 3\], got float32 \[4, 2\]/);
     tf.dispose([x!, g!, mean!, invStd!]);
   });
 });

@@ -1,7 +1,7 @@
 // BackpropBatchNormForward / BackpropBatchNormBackward: BatchNorm's training forward and its
 // closed-form backward over the rows of x [M, C], fused on the engine (assembly/batch-norm.ts);
-// with attr `relu`, the forward is ReLU(BatchNorm(x)), and the backward, given that forward's β as
-// `reluBeta`, goes through the ReLU first (its output recomputed from x, not read). WASM with the engine only; ops/batch-norm.ts says
+// with attr `relu`, the forward is ReLU(BatchNorm(x)) and the backward takes that output as
+// `reluOut` and goes through the ReLU first. WASM with the engine only; ops/batch-norm.ts says
 // when they are there.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -84,19 +84,19 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
 const backward: KernelFunc = ({ inputs, backend }) => {
   const wasm = backend as BackendWasm;
   const { dy, x, gamma, mean, invStd } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'invStd', TensorInfo>;
-  const reluBeta = (inputs as { reluBeta?: TensorInfo }).reluBeta;
+  const reluOut = (inputs as { reluOut?: TensorInfo }).reluOut;
   if (dy.shape.length !== 2) throw new Error(`${BATCH_NORM_BACKWARD}: dy must be [M, C], got ${shapeStr(dy.shape)}`);
   const [m, c] = dy.shape as [number, number];
-  check(BATCH_NORM_BACKWARD, m, c, reluBeta ? { dy, x, gamma, mean, invStd, reluBeta } : { dy, x, gamma, mean, invStd }, ['dy', 'x']);
+  check(BATCH_NORM_BACKWARD, m, c, reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd }, ['dy', 'x', 'reluOut']);
   const engine = engineOf(BATCH_NORM_BACKWARD, wasm);
   // Each thread's GEMM scratch holds k = γ·r/M for the input gradient: a float a channel.
   if (c * 4 > engine.scratchBytes) throw new Error(`${BATCH_NORM_BACKWARD}: at most ${Math.floor(engine.scratchBytes / 4)} channels on the engine, got ${c}`);
   const outs = [[m, c], [c], [c]].map((s) => wasm.makeOutput(s, 'float32')); // dx, dγ, dβ
   const [dx, dGamma, dBeta] = outs.map((t) => addressOf(wasm, t)) as [number, number, number];
-  const [dyAt, xAt, gammaAt, meanAt, invStdAt] = [dy, x, gamma, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number, number];
-  const betaAt = reluBeta ? addressOf(wasm, reluBeta) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
-  blockedSums(wasm, engine, m, c, 2 * c, 'batchNormGradBlocks', (p, rows) => [dyAt, xAt, m, c, meanAt, invStdAt, gammaAt, betaAt, rows, p], 'batchNormGradFromBlocks', (p, blocks) => [p, blocks, c, dGamma, dBeta]);
-  const inputGrad = [dyAt, xAt, m, c, gammaAt, meanAt, invStdAt, dGamma, dBeta, dx, betaAt];
+  const [dyAt, xAt, meanAt, invStdAt] = [dy, x, mean, invStd].map((t) => addressOf(wasm, t)) as [number, number, number, number];
+  const reluAt = reluOut ? addressOf(wasm, reluOut) : 0; // 0: no ReLU (the engine reads no tensor at address 0)
+  blockedSums(wasm, engine, m, c, 2 * c, 'batchNormGradBlocks', (p, rows) => [dyAt, xAt, m, c, meanAt, invStdAt, reluAt, rows, p], 'batchNormGradFromBlocks', (p, blocks) => [p, blocks, c, dGamma, dBeta]);
+  const inputGrad = [dyAt, xAt, m, c, addressOf(wasm, gamma), meanAt, invStdAt, dGamma, dBeta, dx, reluAt];
   engine.run('batchNormInputGrad', rowBlocks(engine, m, c).map(([r0, r1], t) => [...inputGrad, r0, r1, engine.scratch[t]!]));
   return outs;
 };

@@ -23,10 +23,9 @@ export function fusedBatchNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.T
 
 /**
  * [dx [M, C], dγ [C], dβ [C]] from the forward's input x and its mean and invStd (x̂ is recomputed, not
- * kept). `reluBeta`: the forward's β when it ran with `relu` — dy is then the gradient of the ReLU's
- * output, which is recomputed from x, γ and β as the forward computed it (the same bits), not read.
+ * kept). `reluOut`: the forward's y when it ran with `relu` — dy is then the gradient of the ReLU's output.
  */
-export function fusedBatchNormBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor, reluBeta?: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  const inputs: tf.NamedTensorMap = reluBeta ? { dy, x, gamma, mean, invStd, reluBeta } : { dy, x, gamma, mean, invStd };
+export function fusedBatchNormBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor, reluOut?: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const inputs: tf.NamedTensorMap = reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd };
   return tf.engine().runKernel(BATCH_NORM_BACKWARD, inputs, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
