@@ -2,7 +2,7 @@
 // batch variance, and move the running statistics by `momentum` towards the batch mean and the
 // *unbiased* batch variance (as PyTorch does); count `num_batches_tracked`. Evaluation: normalise
 // with the running statistics.
-import { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, positiveInt, shapeStr, tf } from '@backprop/tensor';
+import { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, fusedBatchNormRunningStats, positiveInt, shapeStr, tf } from '@backprop/tensor';
 import { columnSum } from './column-sum.js';
 import { constantVariable } from './init.js';
 import { Module } from './module.js';
@@ -149,9 +149,16 @@ abstract class BatchNormBase extends Module {
     tf.tidy(() => {
       const m = this.momentum;
       // Runs inside the custom op's forward, which the gradient tape does not record.
-      const unbiased = tf.mul(biasedVar, count / (count - 1));
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
+      if (fusedBatchNormAvailable()) {
+        // The same formulas and bits as below in one kernel (seven small ones otherwise).
+        const [runningMean, runningVar] = fusedBatchNormRunningStats(this.runningMean, this.runningVar, mean, biasedVar, m, count);
+        this.runningMean.assign(runningMean);
+        this.runningVar.assign(runningVar);
+      } else {
+        const unbiased = tf.mul(biasedVar, count / (count - 1));
+        this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+        this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
+      }
       this.numBatchesTracked.assign(tf.add(this.numBatchesTracked, tf.scalar(1, 'int32')));
     });
   }

@@ -10,7 +10,7 @@ export { fusedAdamAvailable, fusedAdamUpdate, fusedAdamUpdateMomentsInPlace, typ
 export { fusedSgdAvailable, fusedSgdUpdate, type SgdUpdateAttrs } from './ops/sgd-update.js';
 export { setMaxPoolGradFastPaths, setMaxPoolGradGather } from './kernels/max-pool-grad.js';
 export { conv2d, conv2dGradientConfig, type Conv2dOptions, type Conv2dPad } from './ops/conv2d.js';
-export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, type BatchNormForwardResult } from './ops/batch-norm.js';
+export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, fusedBatchNormRunningStats, type BatchNormForwardResult } from './ops/batch-norm.js';
 export { engineFor } from './engine/engine.js';
 export {
   clearWinogradCache, winogradApplies, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradChoice,

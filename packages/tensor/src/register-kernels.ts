@@ -4,7 +4,7 @@ import { getKernel, registerGradient, registerKernel, unregisterKernel, type Ker
 import { adamUpdateConfig, adamUpdateMomentsInPlaceConfig } from './kernels/adam-update.js';
 import { addConfig } from './kernels/add.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
-import { batchNormBackwardConfig, batchNormForwardConfig } from './kernels/batch-norm.js';
+import { batchNormBackwardConfig, batchNormForwardConfig, batchNormRunningStatsConfig } from './kernels/batch-norm.js';
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
@@ -20,7 +20,7 @@ import { rememberStock } from './kernels/wasm-ops.js';
 import { conv2dGradientConfig } from './ops/conv2d.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
-export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, adamUpdateMomentsInPlaceConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, reluGradConfig];
+export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, adamUpdateMomentsInPlaceConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, batchNormRunningStatsConfig, reluGradConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,

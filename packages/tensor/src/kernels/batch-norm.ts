@@ -12,6 +12,7 @@ import { shapeStr } from '../checks.js';
 
 export const BATCH_NORM_FORWARD = 'BackpropBatchNormForward';
 export const BATCH_NORM_BACKWARD = 'BackpropBatchNormBackward';
+export const BATCH_NORM_RUNNING_STATS = 'BackpropBatchNormRunningStats';
 
 function check(op: string, m: number, c: number, named: Record<string, TensorInfo>, matrices: string[]): void {
   for (const [name, t] of Object.entries(named)) {
@@ -101,5 +102,33 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   return outs;
 };
 
+/**
+ * The running statistics' move towards the batch's, as @backprop/layers' BatchNorm writes it with
+ * tfjs ops (and PyTorch): running' = running·(1 − m) + batch·m, the variance's batch term the unbiased
+ * σ²·count/(count − 1) — seven small kernels a BatchNorm, 70 a CNN step (~2 ms of dispatch on 2
+ * threads), here one pass over C floats in JS. Every step is a float64 operation on float32 values
+ * rounded to float32 (Math.fround), which gives the float32 operation's own result (53 ≥ 2·24 + 2
+ * bits: double rounding is exact for +, −, ×), with the scalars rounded to float32 as tfjs's scalar
+ * tensors are: the same bits as the ops.
+ */
+const runningStats: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as BackendWasm;
+  const { runningMean, runningVar, mean, variance } = inputs as Record<'runningMean' | 'runningVar' | 'mean' | 'variance', TensorInfo>;
+  const { momentum, count } = attrs as unknown as { momentum: number; count: number };
+  const c = runningMean.shape[0] ?? 0;
+  if (runningMean.shape.length !== 1) throw new Error(`${BATCH_NORM_RUNNING_STATS}: runningMean must be [C], got ${shapeStr(runningMean.shape)}`);
+  check(BATCH_NORM_RUNNING_STATS, 0, c, { runningMean, runningVar, mean, variance }, []);
+  const f = Math.fround;
+  const [keep, take, unbias] = [f(1 - momentum), f(momentum), f(count / (count - 1))];
+  const outs = [wasm.makeOutput([c], 'float32'), wasm.makeOutput([c], 'float32')];
+  const [rm, rv, mu, v, rm2, rv2] = [runningMean, runningVar, mean, variance, ...outs].map((t) => wasm.typedArrayFromHeap(t) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  for (let j = 0; j < c; j++) {
+    rm2[j] = f(rm[j]! * keep) + f(mu[j]! * take);
+    rv2[j] = f(rv[j]! * keep) + f(f(v[j]! * unbias) * take);
+  }
+  return outs;
+};
+
 export const batchNormForwardConfig: KernelConfig = { kernelName: BATCH_NORM_FORWARD, backendName: 'wasm', kernelFunc: forward };
 export const batchNormBackwardConfig: KernelConfig = { kernelName: BATCH_NORM_BACKWARD, backendName: 'wasm', kernelFunc: backward };
+export const batchNormRunningStatsConfig: KernelConfig = { kernelName: BATCH_NORM_RUNNING_STATS, backendName: 'wasm', kernelFunc: runningStats };

@@ -3,7 +3,7 @@
 // backend; elsewhere the caller computes them with tfjs ops.
 import { tf } from '../tf.js';
 import { engineFor } from '../engine/engine.js';
-import { BATCH_NORM_BACKWARD, BATCH_NORM_FORWARD } from '../kernels/batch-norm.js';
+import { BATCH_NORM_BACKWARD, BATCH_NORM_FORWARD, BATCH_NORM_RUNNING_STATS } from '../kernels/batch-norm.js';
 import { trainingKernelsEnabled } from '../register-kernels.js';
 
 export const fusedBatchNormAvailable = (): boolean => trainingKernelsEnabled() && engineFor(tf.backend()) != null;
@@ -28,4 +28,13 @@ export function fusedBatchNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.T
 export function fusedBatchNormBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor, reluOut?: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const inputs: tf.NamedTensorMap = reluOut ? { dy, x, gamma, mean, invStd, reluOut } : { dy, x, gamma, mean, invStd };
   return tf.engine().runKernel(BATCH_NORM_BACKWARD, inputs, {}) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
+
+/**
+ * [runningMean', runningVar'] [C]: running·(1 − momentum) + batch·momentum, the batch variance made
+ * unbiased (× count/(count − 1)) first — one kernel, the same bits as those tfjs ops. Where
+ * fusedBatchNormAvailable() is true.
+ */
+export function fusedBatchNormRunningStats(runningMean: tf.Tensor, runningVar: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, momentum: number, count: number): [tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(BATCH_NORM_RUNNING_STATS, { runningMean, runningVar, mean, variance }, { momentum, count }) as unknown as [tf.Tensor, tf.Tensor];
 }
