@@ -18,6 +18,11 @@ describe('kernelFlop', () => {
     expect(dw).toBe(fwd);
   });
 
+  it('counts the conv with a residual sum as the conv', () => {
+    const shapes = [[32, 8, 8, 256], [3, 3, 256, 256], [256], [32, 8, 8, 256]];
+    expect(kernelFlop('BackpropConv2DAddResidual', shapes, [[32, 8, 8, 256]])).toBe(kernelFlop('FusedConv2D', shapes.slice(0, 3), [[32, 8, 8, 256]]));
+  });
+
   it('counts a 1×1 conv that widens the channels', () => {
     expect(kernelFlop('Conv2D', [[4, 8, 8, 64], [1, 1, 64, 128]], [[4, 8, 8, 128]])).toBe(2 * 4 * 8 * 8 * 128 * 64);
     expect(kernelFlop('Conv2DBackpropFilter', [[4, 8, 8, 64], [4, 8, 8, 128]], [[1, 1, 64, 128]])).toBe(2 * 4 * 8 * 8 * 128 * 64);
@@ -30,7 +35,7 @@ describe('kernelFlop', () => {
 
 describe('isConvKernel', () => {
   it('counts tfjs\'s conv kernels and PyTorch\'s aten convolution ops, and nothing else', () => {
-    for (const k of ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'aten::mkldnn_convolution', 'aten::convolution_backward', 'aten::_convolution']) expect(isConvKernel(k)).toBe(true);
+    for (const k of ['Conv2D', 'FusedConv2D', 'BackpropConv2DAddResidual', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'aten::mkldnn_convolution', 'aten::convolution_backward', 'aten::_convolution']) expect(isConvKernel(k)).toBe(true);
     for (const k of ['BatchMatMul', 'Add', 'BackpropBatchNormForward', 'MaxPoolGrad', 'Sum', 'aten::native_batch_norm', 'aten::add_', 'autograd::engine::evaluate_function: ConvolutionBackward0', 'Conv2DX']) expect(isConvKernel(k)).toBe(false);
   });
 

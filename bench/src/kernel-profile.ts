@@ -39,7 +39,8 @@ export function kernelFlop(name: string, inputs: number[][], outputs: number[][]
       return 2 * prod(out) * k;
     }
     case 'Conv2D':
-    case 'FusedConv2D': {
+    case 'FusedConv2D':
+    case 'BackpropConv2DAddResidual': {
       const filter = inputs[1]; // [kh, kw, in, out]
       if (filter == null || out == null) return null;
       return 2 * prod(out) * filter[0]! * filter[1]! * filter[2]!;
@@ -107,13 +108,14 @@ export async function profileStep(fn: () => void, reps = 1): Promise<StepProfile
 }
 
 /**
- * Whether a profiled kernel is a convolution (or one of its gradients): tfjs's conv kernels, and
- * PyTorch's aten convolution ops (their bias addition and bias gradient included, as PyTorch
- * computes them inside). Everything else of a step — BatchNorm, pooling, residual adds, bias sums,
- * the optimizer — is "outside the convolutions".
+ * Whether a profiled kernel is a convolution (or one of its gradients): tfjs's conv kernels,
+ * Backprop's conv with a residual block's sum in its output pass (`BackpropConv2DAddResidual`, as
+ * FusedConv2D holds its bias), and PyTorch's aten convolution ops (their bias addition and bias
+ * gradient included, as PyTorch computes them inside). Everything else of a step — BatchNorm,
+ * pooling, the residual adds of the backward, bias sums, the optimizer — is "outside the convolutions".
  */
 export function isConvKernel(name: string): boolean {
-  return /^(Conv2D|FusedConv2D|Conv2DBackpropInput|Conv2DBackpropFilter|DepthwiseConv2dNative\w*|Conv3D\w*)$/.test(name) || /^aten::\w*conv/.test(name);
+  return /^(Conv2D|FusedConv2D|BackpropConv2DAddResidual|Conv2DBackpropInput|Conv2DBackpropFilter|DepthwiseConv2dNative\w*|Conv3D\w*)$/.test(name) || /^aten::\w*conv/.test(name);
 }
 
 /** Kernel milliseconds of a profile outside the convolutions, and their share of all its kernel time. */

@@ -1,6 +1,6 @@
 // torch.nn.Conv2d on NHWC activations. The weight lives in tfjs's [kh, kw, in, out] layout (what
 // tf.conv2d takes, no transpose per step) and is saved and loaded as PyTorch's [out, in, kh, kw].
-import { conv2d, positiveInt, shapeStr, tf } from '@backprop/tensor';
+import { conv2d, conv2dAddResidual, positiveInt, shapeStr, tf } from '@backprop/tensor';
 import { expectRank, pair } from './errors.js';
 import { defaultRng, kaimingUniformValues, rngFrom, variableFrom, type InitOptions } from './init.js';
 import { Module } from './module.js';
@@ -58,13 +58,28 @@ export class Conv2d extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    expectRank('Conv2d.forward', 'x', x, 4, `NHWC [N, H, W, ${this.inChannels}]`);
-    if (x.shape[3] !== this.inChannels) {
-      throw new Error(`Conv2d.forward: x must have shape [N, H, W, ${this.inChannels}] (NHWC), got ${shapeStr(x.shape)}`);
-    }
-    const x4 = x as tf.Tensor4D;
+    this.checkInput('Conv2d.forward', x);
     const filter = this.weight as unknown as tf.Tensor4D;
     // One kernel adds the bias; autograd computes only the gradients it needs (not dx of the images).
-    return conv2d(x4, filter, (this.bias as tf.Tensor1D | null) ?? null, { strides: this.stride, pad: this.padArg() });
+    return conv2d(x as tf.Tensor4D, filter, (this.bias as tf.Tensor1D | null) ?? null, { strides: this.stride, pad: this.padArg() });
+  }
+
+  /**
+   * residual + forward(x), a residual block's sum: on WASM with Backprop's kernels the sum is made
+   * inside the convolution's output pass (one read of the residual, no separate Add over the
+   * activation); the same values and gradients as tf.add(residual, forward(x)).
+   */
+  forwardAdd(x: tf.Tensor, residual: tf.Tensor): tf.Tensor {
+    this.checkInput('Conv2d.forwardAdd', x);
+    expectRank('Conv2d.forwardAdd', 'residual', residual, 4, `NHWC [N, H, W, ${this.outChannels}] like the output`);
+    const filter = this.weight as unknown as tf.Tensor4D;
+    return conv2dAddResidual(x as tf.Tensor4D, filter, (this.bias as tf.Tensor1D | null) ?? null, residual as tf.Tensor4D, { strides: this.stride, pad: this.padArg() });
+  }
+
+  private checkInput(op: string, x: tf.Tensor): void {
+    expectRank(op, 'x', x, 4, `NHWC [N, H, W, ${this.inChannels}]`);
+    if (x.shape[3] !== this.inChannels) {
+      throw new Error(`${op}: x must have shape [N, H, W, ${this.inChannels}] (NHWC), got ${shapeStr(x.shape)}`);
+    }
   }
 }

@@ -17,7 +17,8 @@ export class PreActBlock extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    // bn.forwardRelu: ReLU(BN(x)), one engine kernel each way where the engine runs.
-    return tf.tidy(() => tf.add(x, this.conv.forward(this.bn.forwardRelu(x))));
+    // bn.forwardRelu: ReLU(BN(x)), one engine kernel each way where the engine runs; conv.forwardAdd:
+    // x + conv(·), the sum made in the convolution's output pass.
+    return tf.tidy(() => this.conv.forwardAdd(this.bn.forwardRelu(x), x));
   }
 }

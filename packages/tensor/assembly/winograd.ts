@@ -297,12 +297,15 @@ export function winogradGradTransform(
 }
 
 /**
- * y [n, h, w, c] (+ bias[c] when bias ≠ 0) from M[ξ][t][c] for tiles [t0, t1): Y_t = Aᵀ M_t A,
- * only the outputs inside the image stored. `tmp`: α·m + m·m vectors.
+ * y [n, h, w, c] (+ bias[c] when bias ≠ 0) (+ residual [n, h, w, c] when residual ≠ 0) from
+ * M[ξ][t][c] for tiles [t0, t1): Y_t = Aᵀ M_t A, only the outputs inside the image stored. The
+ * residual is added last, as a separate Add of the biased output would add it (the same bits),
+ * while the tile is in registers: a residual block's sum costs one read of x instead of a pass that
+ * reads y and x and writes their sum. `tmp`: α·m + m·m vectors.
  */
 export function winogradOutputTransform(
   t0: i32, t1: i32, alpha: i32, mbuf: usize, freqStride: i32, y: usize, h: i32, w: i32, c: i32,
-  tilesH: i32, tilesW: i32, bias: usize, tmp: usize,
+  tilesH: i32, tilesW: i32, bias: usize, residual: usize, tmp: usize,
 ): void {
   const m = alpha - 2;
   const cp = (c + 3) & ~3;
@@ -335,10 +338,12 @@ export function winogradOutputTransform(
       }
       const b = bias != 0 ? loadLanes(bias + <usize>ch * 4, lanes) : f32x4.splat(0);
       for (let i = 0; i < rows; i++) {
-        const dst = y + (<usize>((img * h + oy0 + i) * w + ox0)) * pixelBytes + <usize>ch * 4;
+        const at = (<usize>((img * h + oy0 + i) * w + ox0)) * pixelBytes + <usize>ch * 4;
+        const dst = y + at;
         for (let j = 0; j < cols; j++) {
           let o = v128.load(outTmp + <usize>(i * m + j) * 16);
           if (bias != 0) o = f32x4.add(o, b);
+          if (residual != 0) o = f32x4.add(o, loadLanes(residual + at + <usize>j * pixelBytes, lanes));
           storeLanes(dst + <usize>j * pixelBytes, o, lanes);
         }
       }
@@ -534,11 +539,11 @@ export function winogradGradTransformShared(
 
 export function winogradOutputTransformShared(
   next: usize, chunk: i32, tiles: i32, alpha: i32, mbuf: usize, freqStride: i32, y: usize, h: i32, w: i32, c: i32,
-  tilesH: i32, tilesW: i32, bias: usize, tmp: usize,
+  tilesH: i32, tilesW: i32, bias: usize, residual: usize, tmp: usize,
 ): void {
   while (true) {
     const t0 = takeNext(next) * chunk;
     if (t0 >= tiles) return;
-    winogradOutputTransform(t0, minI(tiles, t0 + chunk), alpha, mbuf, freqStride, y, h, w, c, tilesH, tilesW, bias, tmp);
+    winogradOutputTransform(t0, minI(tiles, t0 + chunk), alpha, mbuf, freqStride, y, h, w, c, tilesH, tilesW, bias, residual, tmp);
   }
 }

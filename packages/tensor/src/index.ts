@@ -9,7 +9,7 @@ export type { PoolStats } from './engine/thread-pool.js';
 export { fusedAdamAvailable, fusedAdamUpdate, fusedAdamUpdateMomentsInPlace, type AdamUpdateAttrs } from './ops/adam-update.js';
 export { fusedSgdAvailable, fusedSgdUpdate, type SgdUpdateAttrs } from './ops/sgd-update.js';
 export { setMaxPoolGradFastPaths, setMaxPoolGradGather } from './kernels/max-pool-grad.js';
-export { conv2d, conv2dGradientConfig, type Conv2dOptions, type Conv2dPad } from './ops/conv2d.js';
+export { conv2d, conv2dAddResidual, conv2dGradientConfig, type Conv2dOptions, type Conv2dPad } from './ops/conv2d.js';
 export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward, fusedBatchNormRunningStats, type BatchNormForwardResult } from './ops/batch-norm.js';
 export { engineFor } from './engine/engine.js';
 export {

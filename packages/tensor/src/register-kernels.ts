@@ -5,7 +5,7 @@ import { adamUpdateConfig, adamUpdateMomentsInPlaceConfig } from './kernels/adam
 import { addConfig } from './kernels/add.js';
 import { batchMatMulConfig } from './kernels/batch-mat-mul.js';
 import { batchNormBackwardConfig, batchNormForwardConfig, batchNormRunningStatsConfig } from './kernels/batch-norm.js';
-import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
+import { conv2dAddResidualConfig, conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { identityConfig } from './kernels/identity.js';
@@ -17,10 +17,10 @@ import { sgdUpdateConfig } from './kernels/sgd-update.js';
 import { sliceConfig } from './kernels/slice.js';
 import { sumConfig } from './kernels/sum.js';
 import { rememberStock } from './kernels/wasm-ops.js';
-import { conv2dGradientConfig } from './ops/conv2d.js';
+import { conv2dAddResidualGradientConfig, conv2dGradientConfig } from './ops/conv2d.js';
 
 /** Kernels Backprop adds to the WASM backend (tfjs has none for these). */
-export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, adamUpdateMomentsInPlaceConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, batchNormRunningStatsConfig, reluGradConfig];
+export const addedKernels: KernelConfig[] = [conv2dBackpropFilterConfig, adamUpdateConfig, adamUpdateMomentsInPlaceConfig, sgdUpdateConfig, batchNormForwardConfig, batchNormBackwardConfig, batchNormRunningStatsConfig, reluGradConfig, conv2dAddResidualConfig];
 /** Kernels Backprop replaces with faster versions built on XNNPACK's GEMM and conv. */
 export const fastPathKernels: Array<Omit<KernelConfig, 'setupFunc'>> = [
   batchMatMulConfig,
@@ -47,6 +47,7 @@ export function registerTrainingKernels(): void {
   registerGradient(reluGradientConfig);
   // FusedConv2D's gradient, one lazy function per input, for ops/conv2d.ts on any backend.
   registerGradient(conv2dGradientConfig);
+  registerGradient(conv2dAddResidualGradientConfig);
 }
 
 /**

@@ -7,7 +7,9 @@ import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4 } from './conv-geometry.js';
 import { engineConvApplies, engineConvForward } from './engine-conv.js';
 import { winogradApplies, winogradChoice, winogradConv2d } from './winograd.js';
-import { run } from './wasm-ops.js';
+import { free, run } from './wasm-ops.js';
+import { addConfig } from './add.js';
+import { shapeStr } from '../checks.js';
 
 function convKernel(op: 'Conv2D' | 'FusedConv2D'): KernelFunc {
   return ({ inputs, backend, attrs }) => {
@@ -32,5 +34,34 @@ function convKernel(op: 'Conv2D' | 'FusedConv2D'): KernelFunc {
   };
 }
 
+/** y = conv(x, filter) + bias + residual: a residual block's conv and its sum (ops/conv2d.ts conv2dAddResidual). */
+export const CONV2D_ADD_RESIDUAL = 'BackpropConv2DAddResidual';
+
+/**
+ * The sum in the Winograd output transform where the forward runs by Winograd (the pre-activation
+ * blocks' 3×3 convs: one read of the residual instead of an Add that reads y and the residual and
+ * writes their sum); elsewhere FusedConv2D, then Add. The same bits either way: the residual is
+ * added to the biased output, one float32 add per element, as Add adds.
+ */
+const conv2dAddResidual: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as BackendWasm;
+  const { x, filter, bias, residual } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; residual: TensorInfo };
+  const op = CONV2D_ADD_RESIDUAL;
+  const g = convGeometry(shape4(x, 'x', op), shape4(filter, 'filter', op), attrs as never, op);
+  const want = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+  if (residual.dtype !== 'float32' || residual.shape.length !== 4 || residual.shape.some((d, i) => d !== want[i])) {
+    throw new Error(`${op}: residual must be float32 ${shapeStr(want)} like the conv's output, got ${residual.dtype} ${shapeStr(residual.shape)}`);
+  }
+  const engine = engineFor(wasm);
+  const plain = x.dtype === 'float32' && filter.dtype === 'float32' && (bias == null || (bias.shape.length === 1 && bias.shape[0] === g.outChannels));
+  const variant = engine != null && plain && winogradApplies(g) ? winogradChoice('forward', g.inHeight, g.inWidth, g.inChannels, g.outChannels) : null;
+  if (engine != null && variant != null) return winogradConv2d(engine, wasm, x, filter, bias ?? null, variant, residual);
+  const y = convKernel('FusedConv2D')({ inputs: bias == null ? { x, filter } : { x, filter, bias }, backend, attrs: { ...attrs, activation: 'linear' } }) as TensorInfo;
+  const out = addConfig.kernelFunc({ inputs: { a: y, b: residual }, backend, attrs: {} }) as TensorInfo;
+  free(wasm, y);
+  return out;
+};
+
 export const conv2dConfig: Omit<KernelConfig, 'setupFunc'> = { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: convKernel('Conv2D') };
 export const fusedConv2dConfig: Omit<KernelConfig, 'setupFunc'> = { kernelName: 'FusedConv2D', backendName: 'wasm', kernelFunc: convKernel('FusedConv2D') };
+export const conv2dAddResidualConfig: KernelConfig = { kernelName: CONV2D_ADD_RESIDUAL, backendName: 'wasm', kernelFunc: conv2dAddResidual };

@@ -205,8 +205,8 @@ function inputTransform(engine: Engine, x: number, h: number, w: number, c: numb
   return v;
 }
 
-function outputTransform(engine: Engine, m: number, fs: number, y: number, h: number, w: number, c: number, bias: number, tl: Tiling, threads: number): void {
-  tileJob(engine, 'winogradOutputTransform', tl.tiles, threads, [tl.alpha, m, fs, y, h, w, c, tl.tilesH, tl.tilesW, bias]);
+function outputTransform(engine: Engine, m: number, fs: number, y: number, h: number, w: number, c: number, bias: number, residual: number, tl: Tiling, threads: number): void {
+  tileJob(engine, 'winogradOutputTransform', tl.tiles, threads, [tl.alpha, m, fs, y, h, w, c, tl.tilesH, tl.tilesW, bias, residual]);
 }
 
 /**
@@ -266,9 +266,10 @@ function check4(t: TensorInfo, name: string, op: string): [number, number, numbe
 
 /**
  * The Winograd convolution of `x` [N, H, W, C] with a filter U already transformed for C → `cout`,
- * + bias (address, 0 for none): y [N, H, W, cout]. Shared by the forward pass and the input gradient.
+ * + bias (address, 0 for none) + residual (address of an [N, H, W, cout] tensor, 0 for none):
+ * y [N, H, W, cout]. Shared by the forward pass and the input gradient.
  */
-function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, uFlipF2: boolean, cout: number, bias: number, variant: WinogradVariant, keepInput: boolean): TensorInfo {
+function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number, uTransposed: boolean, uFlipF2: boolean, cout: number, bias: number, residual: number, variant: WinogradVariant, keepInput: boolean): TensorInfo {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const tl = tiling(variant, n, h, w);
   const freqs = tl.alpha * tl.alpha;
@@ -291,22 +292,29 @@ function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number
   if (keepInput) cacheEntry(backend, x.dataId, inputKey(variant, x), v, freqs * vs * 4);
   else heap(backend)._free(v);
   const y = backend.makeOutput([n, h, w, cout], 'float32');
-  outputTransform(engine, m, ms, addressOf(backend, y), h, w, cout, bias, tl, threads);
+  outputTransform(engine, m, ms, addressOf(backend, y), h, w, cout, bias, residual, tl, threads);
   heap(backend)._free(m);
   return y;
 }
 
-/** y [N, H, W, Cout] = conv(x [N, H, W, Cin], filter [3, 3, Cin, Cout], stride 1, pad 1) + bias [Cout]. */
-export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, variant: WinogradVariant): TensorInfo {
+/**
+ * y [N, H, W, Cout] = conv(x [N, H, W, Cin], filter [3, 3, Cin, Cout], stride 1, pad 1) + bias [Cout]
+ * (+ residual [N, H, W, Cout], added last: a residual block's sum in the output transform).
+ */
+export function winogradConv2d(engine: Engine, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, variant: WinogradVariant, residual: TensorInfo | null = null): TensorInfo {
   const op = 'winogradConv2d';
-  const [, h, w, c] = check4(x, 'x', op);
+  const [n, h, w, c] = check4(x, 'x', op);
   const [cin, cout] = checkFilter(filter, op);
   if (c !== cin) throw new Error(`${op}: x has ${c} channels, the filter takes ${cin}`);
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== cout)) throw new Error(`${op}: bias must be [${cout}], got ${shapeStr(bias.shape)}`);
+  if (residual != null) {
+    const [rn, rh, rw, rc] = check4(residual, 'residual', op);
+    if (rn !== n || rh !== h || rw !== w || rc !== cout) throw new Error(`${op}: residual must be [${n}, ${h}, ${w}, ${cout}] like the output, got ${shapeStr(residual.shape)}`);
+  }
   const u = transformedFilter(engine, backend, filter, variant, false);
   // Autograd's tape is on and the filter gradient will run this variant: it will want V(x).
   const keepInput = (tfEngine().state as { gradientDepth: number }).gradientDepth > 0 && winogradChoice('filterGrad', h, w, cin, cout) === variant;
-  return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), variant, keepInput);
+  return convolve(engine, backend, x, u, false, false, cout, bias == null ? 0 : addressOf(backend, bias), residual == null ? 0 : addressOf(backend, residual), variant, keepInput);
 }
 
 /** dx [N, H, W, Cin] of y = conv(x, filter [3, 3, Cin, Cout], stride 1, pad 1), from dy [N, H, W, Cout]. */
@@ -322,7 +330,7 @@ export function winogradBackpropInput(engine: Engine, backend: BackendWasm, dy: 
   // filter is transformed.
   const flipF2 = variant === 'F2';
   const u = transformedFilter(engine, backend, filter, variant, !flipF2);
-  return convolve(engine, backend, dy, u, true, flipF2, cin, 0, variant, false);
+  return convolve(engine, backend, dy, u, true, flipF2, cin, 0, 0, variant, false);
 }
 
 /** dW [3, 3, Cin, Cout] of y = conv(x [N, H, W, Cin], W, stride 1, pad 1), from dy [N, H, W, Cout]. */

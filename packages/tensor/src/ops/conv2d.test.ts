@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
-import { conv2d, type Conv2dOptions } from './conv2d.js';
+import { conv2d, conv2dAddResidual, type Conv2dOptions } from './conv2d.js';
+import { setWinogradMode, type WinogradMode } from '../kernels/winograd.js';
 import { sameBits, seededTensor } from '../test/index.js';
 
 beforeAll(async () => {
@@ -103,5 +104,64 @@ describe('conv2d errors', () => {
     expect(() => conv2d(x, tf.zeros([3, 3, 2, 8]) as tf.Tensor4D, null, { strides: 1, pad: 1 })).toThrow(/x has 3 channels/);
     expect(() => conv2d(x, w, tf.zeros([7]) as tf.Tensor1D, { strides: 1, pad: 1 })).toThrow(/bias must be \[8\], got \[7\]/);
     tf.dispose([x, w]);
+  });
+});
+
+/** Output and gradients (x, filter, bias, residual) of sum((residual + conv) · dy), fused or as conv2d then tf.add. */
+function runResidual(c: Case, which: 'fused' | 'separate'): Float32Array[] {
+  const x = variable(c.x, 1) as tf.Variable<tf.Rank.R4>;
+  const filter = variable(c.filter, 2) as tf.Variable<tf.Rank.R4>;
+  const bias = c.bias ? (variable([c.filter[3]], 3) as tf.Variable<tf.Rank.R1>) : null;
+  const outShape = tf.tidy(() => conv2d(x, filter, bias, c.options).shape);
+  const residual = variable(outShape, 5) as tf.Variable<tf.Rank.R4>;
+  const block = () => (which === 'fused' ? conv2dAddResidual(x, filter, bias, residual, c.options) : tf.add(residual, conv2d(x, filter, bias, c.options)));
+  const y = tf.tidy(block);
+  const dy = seededTensor(y.shape, 4);
+  const vars = bias ? [x, filter, bias, residual] : [x, filter, residual];
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(block(), dy)) as tf.Scalar, vars);
+  const values = [y, ...vars.map((v) => grads[v.name]!)].map((t) => t.dataSync() as Float32Array);
+  tf.dispose([y, dy, value, ...Object.values(grads), ...vars]);
+  return values;
+}
+
+// A residual block's conv and sum: on WASM one kernel (the sum in the Winograd output transform, or
+// FusedConv2D then Add where Winograd does not run), elsewhere conv2d then tf.add — the same bits and
+// gradients as the two ops, the residual's gradient dy.
+describe.each(['wasm', 'cpu'] as const)('conv2dAddResidual on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  afterAll(() => setWinogradMode('auto'));
+
+  const modes: WinogradMode[] = ['auto', 'F4', 'F2', 'off'];
+  it.each(modes)('Winograd %s: every case bit-identical to conv2d then tf.add, outputs and gradients', (mode) => {
+    setWinogradMode(mode);
+    for (const c of [...cases, { name: '3×3 on a 2×2 map, 5 channels', x: [3, 2, 2, 5], filter: [3, 3, 5, 6], options: { strides: 1, pad: 1 }, bias: true } as Case]) {
+      const before = tf.memory().numTensors;
+      const fused = runResidual(c, 'fused');
+      const separate = runResidual(c, 'separate');
+      expect(fused.length).toBe(separate.length);
+      for (let i = 0; i < fused.length; i++) expect(sameBits(fused[i]!, separate[i]!), `${c.name}: output ${i}`).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it.runIf(backend === 'wasm')('runs one kernel and no Add on the Winograd path', async () => {
+    setWinogradMode('auto');
+    const c = cases[0]!;
+    const [x, filter, residual] = [seededTensor(c.x, 1), seededTensor(c.filter, 2), seededTensor(c.x, 3)] as tf.Tensor4D[];
+    const profile = await tf.profile(() => conv2dAddResidual(x!, filter!, null, residual!, c.options).dispose());
+    expect(profile.kernels.map((k) => k.name)).toEqual(['BackpropConv2DAddResidual']);
+    tf.dispose([x!, filter!, residual!]);
+  });
+});
+
+describe.each(['wasm', 'cpu'] as const)('conv2dAddResidual errors on %s', (backend) => {
+  it('names the residual and the shape it must have', async () => {
+    await tf.setBackend(backend);
+    const [x, w, r] = [tf.zeros([1, 4, 4, 3]), tf.zeros([3, 3, 3, 8]), tf.zeros([1, 4, 4, 3])] as tf.Tensor4D[];
+    expect(() => conv2dAddResidual(x!, w!, null, r!, { strides: 1, pad: 1 })).toThrow(/residual must be (float32 )?\[1, 4, 4, 8\] like the conv's output, got (float32 )?\[1, 4, 4, 3\]/);
+    expect(() => conv2dAddResidual(x!, tf.zeros([3, 3, 2, 8]) as tf.Tensor4D, null, r!, { strides: 1, pad: 1 })).toThrow(/conv2dAddResidual: x has 3 channels/);
+    tf.dispose([x!, w!, r!]);
   });
 });
