@@ -116,6 +116,22 @@ describe('Conv2d', () => {
     expect(() => new Conv2d(3, 4, 0)).toThrow(/kernelSize must be an integer ≥ 1/);
     conv.dispose();
   });
+
+  it('forwardAdd is residual + forward(x), value and gradients bit for bit, and names a wrong residual', () => {
+    const conv = new Conv2d(8, 8, 3, { padding: 1, rng: new Rng(9) });
+    const [x, residual] = [seededTensor([2, 6, 6, 8], 10), seededTensor([2, 6, 6, 8], 11)];
+    const grads = (f: () => tf.Tensor) => {
+      const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.square(f())) as tf.Scalar, [conv.weight, conv.bias!]);
+      const out = [value, g[conv.weight.name]!, g[conv.bias!.name]!].map((t) => Array.from(t.dataSync()));
+      tf.dispose([value, ...Object.values(g)]);
+      return out;
+    };
+    expect(grads(() => conv.forwardAdd(x, residual))).toEqual(grads(() => tf.add(residual, conv.forward(x))));
+    expect(() => conv.forwardAdd(x, tf.zeros([6, 6, 8]))).toThrow(/Conv2d.forwardAdd: residual must be NHWC \[N, H, W, 8\] like the output \(rank 4\), got shape \[6, 6, 8\]/);
+    expect(() => conv.forwardAdd(x, tf.zeros([2, 6, 6, 4]))).toThrow(/residual must be (float32 )?\[2, 6, 6, 8\] like the conv's output, got (float32 )?\[2, 6, 6, 4\]/);
+    tf.dispose([x, residual]);
+    conv.dispose();
+  });
 });
 
 describe('activations', () => {
