@@ -45,7 +45,7 @@ export function minMaxSame(a: usize, b: usize, out: usize, isMax: i32, i0: i32, 
 }
 
 /**
- * out[i] = a[i] + b[i]: Add of two float32 tensors of one shape (a CNN's residual sums and the
+ * out[i] = a[i] + b[i]: Add of two float32 tensors of one shape (residual sums and the
  * gradients autograd accumulates where a tensor feeds two ops). One float32 add per element, as
  * tfjs-backend-cpu's (its float64 sum of two float32 values rounds to the same float32).
  */

@@ -1,6 +1,7 @@
 // Add of two float32 tensors of one shape on the engine: one SIMD pass split over its threads. The
-// CNN step adds 22 such [N, H, W, C] pairs (residual sums forward, and the gradients autograd
-// accumulates where a block's input feeds both the shortcut and the branch); with the engine's
+// CNN step adds such [N, H, W, C] pairs where autograd accumulates the gradients of a block's input,
+// which feeds both the shortcut and the branch (its forward residual sums are made inside the
+// convolution since round 10: conv2d.ts BackpropConv2DAddResidual); with the engine's
 // pool holding the threads, the stock kernel (XNNPACK) runs them on one. Broadcasts and other
 // dtypes go to the stock kernel.
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
