@@ -13,8 +13,10 @@ beforeAll(async () => {
 
 /** The update as tfjs ops: running·(1 − m) + batch·m, the variance's batch term unbiased first. */
 function withOps(rm: tf.Tensor, rv: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, m: number, count: number): tf.Tensor[] {
-  const unbiased = tf.mul(variance, count / (count - 1));
-  return [tf.add(tf.mul(rm, 1 - m), tf.mul(mean, m)), tf.add(tf.mul(rv, 1 - m), tf.mul(unbiased, m))];
+  return tf.tidy(() => {
+    const unbiased = tf.mul(variance, count / (count - 1));
+    return [tf.add(tf.mul(rm, 1 - m), tf.mul(mean, m)), tf.add(tf.mul(rv, 1 - m), tf.mul(unbiased, m))];
+  });
 }
 
 describe('fusedBatchNormRunningStats', () => {
@@ -22,7 +24,9 @@ describe('fusedBatchNormRunningStats', () => {
     const [rm, mean] = [tf.tensor(seededNormals(c, 50)), tf.tensor(seededNormals(c, 51).map((x) => 3 * x))];
     // Variances over several orders of magnitude, so the sums round in different places.
     const [rv, variance] = [tf.tensor(seededNormals(c, 52).map((x) => Math.exp(4 * x))), tf.tensor(seededNormals(c, 53).map((x) => Math.exp(4 * x)))];
+    const start = tf.memory().numTensors;
     const want = withOps(rm, rv, mean, variance, m, count);
+    expect(tf.memory().numTensors).toBe(start + 2);
     const before = tf.memory().numTensors;
     const got = fusedBatchNormRunningStats(rm, rv, mean, variance, m, count);
     expect(tf.memory().numTensors).toBe(before + 2);
