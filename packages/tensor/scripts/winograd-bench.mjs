@@ -7,9 +7,9 @@
 // Run on the built package:  node packages/tensor/scripts/winograd-bench.mjs [threads] [rounds] [batch]
 import os from 'node:os';
 import {
-  clearWinogradCache, engineFor, initBackend, Rng, setEngineEnabled, tf,
+  clearWinogradCache, engineFor, getWinogradMode, initBackend, setWinogradMode, Rng, setEngineEnabled, tf,
   winogradBackpropFilter, winogradBackpropInput, winogradConv2d,
-} from '../dist/index.js';
+} from '../dist/node/index.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const rounds = Number(process.argv[3] ?? 7);
@@ -33,12 +33,17 @@ function candidates(x, w, b, dy) {
   const filterGrad = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
     strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: w.shape,
   });
+  // The engine's implicit GEMM (im2col) or XNNPACK: Winograd off, or the conv kernels would choose
+  // it themselves ('auto'), with the filter transform cached across calls.
   const onEngine = (on, fn) => () => {
+    const mode = getWinogradMode();
     setEngineEnabled(on);
+    setWinogradMode('off');
     try {
       return fn();
     } finally {
       setEngineEnabled(true);
+      setWinogradMode(mode);
     }
   };
   const wino = (fn) => () => {

@@ -3,8 +3,8 @@
 // implicit-GEMM (im2col) conv on the same inputs. Prints, per shape and pass, max |error| ÷ max |ref|
 // and the RMS error ÷ RMS of the reference.
 // Run on the built package:  node packages/tensor/scripts/winograd-error.mjs [batch]
-import { engineFor, initBackend, Rng, tf, winogradBackpropFilter, winogradBackpropInput, winogradConv2d, clearWinogradCache } from '../dist/index.js';
-import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64 } from '../dist/test/index.js';
+import { engineFor, initBackend, Rng, tf, winogradBackpropFilter, winogradBackpropInput, winogradConv2d, clearWinogradCache } from '../dist/node/index.js';
+import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64 } from '../dist/node/test/index.js';
 
 const batch = Number(process.argv[2] ?? 2);
 const SHAPES = [[64, 32], [128, 16], [256, 8], [512, 4], [512, 2]];

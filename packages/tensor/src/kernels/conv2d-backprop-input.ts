@@ -9,6 +9,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4 } from './conv-geometry.js';
 import { engineConvApplies, engineConvForward } from './engine-conv.js';
+import { smallMapChosen, smallMapConvInputGrad } from './small-map-conv.js';
 import { winogradApplies, winogradBackpropInput, winogradChoice } from './winograd.js';
 import { free, pad, reshape, run, transpose } from './wasm-ops.js';
 
@@ -60,6 +61,7 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     return run(wasm, OP, inputs, attrs);
   }
   const engine = engineFor(wasm);
+  if (engine != null && dy.dtype === 'float32' && filter.dtype === 'float32' && smallMapChosen('inputGrad', g)) return smallMapConvInputGrad(engine, wasm, dy, filter, g);
   const variant = engine != null && winogradApplies(g) ? winogradChoice('inputGrad', g.inHeight, g.inWidth, g.inChannels, g.outChannels) : null;
   if (engine != null && variant != null) return winogradBackpropInput(engine, wasm, dy, filter, variant);
   const dyDilated = dilate(wasm, dy, g.strideHeight, g.strideWidth);

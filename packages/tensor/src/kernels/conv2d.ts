@@ -1,12 +1,14 @@
 // Conv2D and FusedConv2D (conv + bias, what Backprop's Conv2d layer runs) on the engine: Winograd
-// for the 3×3 stride-1 'same' layers, the implicit-GEMM convolution for the rest. Anything the
-// engine does not take (dilation, a fused activation other than linear, no engine) goes to the stock
-// XNNPACK kernel. BackpropConv2DAddResidual is the same path with a residual block's sum added.
+// for the 3×3 stride-1 'same' layers (GEMMs per tap on maps of at most 2×2), the implicit-GEMM
+// convolution for the rest. Anything the engine does not take (dilation, a fused activation other
+// than linear, no engine) goes to the stock XNNPACK kernel. BackpropConv2DAddResidual is the same
+// path with a residual block's sum added.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { engineFor } from '../engine/engine.js';
 import { convGeometry, shape4 } from './conv-geometry.js';
 import { engineConvApplies, engineConvForward } from './engine-conv.js';
+import { smallMapChosen, smallMapConvForward } from './small-map-conv.js';
 import { winogradApplies, winogradChoice, winogradConv2d } from './winograd.js';
 import { free, run } from './wasm-ops.js';
 import { addConfig } from './add.js';
@@ -38,7 +40,9 @@ function conv(op: 'Conv2D' | 'FusedConv2D', wasm: BackendWasm, inputs: { x: Tens
   if (!engineConvApplies(g)) return stock();
   // Broadcast forms of the bias (scalar, [1, 1, 1, C]) stay with the stock kernel.
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== g.outChannels)) return stock();
-  // 3×3 stride-1 'same' layers by Winograd where it measured faster (winograd.ts), else im2col.
+  // 3×3 stride-1 'same' layers: on maps of at most 2×2 as GEMMs per tap (small-map-conv.ts), else by
+  // Winograd where it measured faster (winograd.ts), else im2col.
+  if (smallMapChosen('forward', g)) return { y: smallMapConvForward(engine, wasm, x, filter, bias ?? null, g), summed: false };
   const variant = winogradApplies(g) ? winogradChoice('forward', g.inHeight, g.inWidth, g.inChannels, g.outChannels) : null;
   if (variant != null) return { y: winogradConv2d(engine, wasm, x, filter, bias ?? null, variant, residual), summed: true };
   return { y: engineConvForward(engine, wasm, x, filter, bias ?? null, g), summed: false };

@@ -196,8 +196,11 @@ describe('Winograd filter cache and memory', () => {
   it("a forward pass on autograd's tape leaves V(x) for the filter gradient, which takes it (same bits as transforming x again)", () => {
     clearWinogradCache();
     const backend = tf.backend() as BackendWasm;
-    // 2×2: 'auto' runs F(2,3) in the filter gradient there (F(4,3) from 4×4), so the forward keeps V(x).
-    const [n, h, w, c] = [2, 2, 2, 16];
+    // 3×3: 'auto' runs F(2,3) in the forward and in the filter gradient there (F(4,3) from 4×4; maps of
+    // at most 2×2 run the forward as GEMMs per tap, small-map-conv.ts), so the forward keeps V(x).
+    const [n, h, w, c] = [2, 3, 3, 16];
+    // V(x): 16 frequencies of 8 tiles (2×2 tiles an image) × 16 channels, plus a cache line of padding each.
+    const vBytes = 16 * (8 * 16 + 16) * 4;
     const x = tf.tensor4d(seededNormals(n * h * w * c, 6), [n, h, w, c]);
     const filter = tf.variable(tf.tensor4d(seededNormals(9 * c * c, 7), [3, 3, c, c]));
     const dy = tf.tensor4d(seededNormals(n * h * w * c, 8), [n, h, w, c]);
@@ -207,15 +210,15 @@ describe('Winograd filter cache and memory', () => {
     tf.engine().makeTensorFromTensorInfo(yInfo).dispose();
     const filterBytes = winogradCacheBytes();
     const fresh = dwOf(winogradBackpropFilter(twoThreads, backend, x, dy, 'F2'));
-    // On the tape (the forward of tf.grad): V(x) stays, 16 frequencies of 2 tiles × 16 channels.
+    // On the tape (the forward of tf.grad): V(x) stays.
     let duringForward = 0;
-    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels on a 2×2 map).
+    // tf.conv2d's kernels run these Winograd passes ('auto': F(2,3) from 16 channels on a 3×3 map).
     const dw = tf.tidy(() => tf.grad((f: tf.Tensor) => {
       const y = tf.conv2d(x, f as tf.Tensor4D, 1, 'same');
       duringForward = winogradCacheBytes();
       return tf.sum(tf.mul(y, dy));
     })(filter).dataSync() as Float32Array);
-    expect(duringForward - filterBytes).toBe(16 * (2 * 16 + 16) * 4);
+    expect(duringForward - filterBytes).toBe(vBytes);
     // The registered Conv2D gradient ran the engine's filter gradient, which took V(x).
     expect(winogradCacheBytes()).toBe(filterBytes);
     expect(sameBits(dw, fresh)).toBe(true);
@@ -223,7 +226,7 @@ describe('Winograd filter cache and memory', () => {
     tf.tidy(() => {
       const xs = tf.mul(x, 2); // its own buffer (a clone would share x's, and with it x's entry)
       tf.grad((v: tf.Tensor) => tf.sum(tf.conv2d(v as tf.Tensor4D, filter, 1, 'same')))(xs);
-      expect(winogradCacheBytes() - filterBytes).toBe(16 * (2 * 16 + 16) * 4);
+      expect(winogradCacheBytes() - filterBytes).toBe(vBytes);
     });
     tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, filter, null, 'F2')).dispose();
     expect(winogradCacheBytes()).toBe(filterBytes);

@@ -416,6 +416,8 @@ const MIN_CHANNELS = 16;
  * users who accept that error.
  * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
  * outweigh the GEMMs' k = Cin: im2col.
+ * In 'auto' the forward and input gradient on maps of at most 2×2 do not come here: the conv kernels
+ * run them as GEMMs per tap (small-map-conv.ts, smallMapChosen), F(2,3)'s flops without its transforms.
  */
 export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
   if (winogradMode === 'off' || Math.min(cin, cout) < MIN_CHANNELS) return null;
