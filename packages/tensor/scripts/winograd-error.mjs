@@ -1,9 +1,10 @@
 // Numerical error of Winograd F(4,3) and F(2,3) in float32 against a float64 direct convolution,
 // on each 3×3 layer shape of the CNN (normal inputs and weights), beside the engine's float32
-// implicit-GEMM (im2col) conv on the same inputs. Prints, per shape and pass, max |error| ÷ max |ref|
-// and the RMS error ÷ RMS of the reference.
+// implicit-GEMM (im2col) conv on the same inputs and the conv kernels in Winograd mode 'auto' (what
+// training runs: F(2,3) forward, F(4,3) gradients from 4×4, GEMMs per tap on 2×2). Prints, per shape
+// and pass, max |error| ÷ max |ref| and the RMS error ÷ RMS of the reference.
 // Run on the built package:  node packages/tensor/scripts/winograd-error.mjs [batch]
-import { engineFor, initBackend, Rng, tf, winogradBackpropFilter, winogradBackpropInput, winogradConv2d, clearWinogradCache } from '../dist/node/index.js';
+import { engineFor, initBackend, Rng, setWinogradMode, tf, winogradBackpropFilter, winogradBackpropInput, winogradConv2d, clearWinogradCache } from '../dist/node/index.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64 } from '../dist/node/test/index.js';
 
 const batch = Number(process.argv[2] ?? 2);
@@ -33,8 +34,8 @@ const values = (info) => {
 };
 
 console.log(`# float32 error vs float64 direct conv, batch ${batch}, engine ${engine.info.math}: max|err|/max|ref| / rms(err)/rms(ref)`);
-console.log('| C, H=W | pass | F4 | F2 | im2col (float32 direct) |');
-console.log('|---|---|---|---|---|');
+console.log("| C, H=W | pass | F4 | F2 | im2col (float32 direct) | 'auto' (what training runs) |");
+console.log('|---|---|---|---|---|---|');
 for (const [c, size] of SHAPES) {
   const s = { n: batch, h: size, w: size, cin: c, cout: c };
   const rng = new Rng(c + size);
@@ -59,11 +60,21 @@ for (const [c, size] of SHAPES) {
     inputGrad: () => tf.conv2dTranspose(dy, w, x.shape, 1, 'same'),
     filterGrad: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, c, c] }),
   };
+  // The conv kernels in a Winograd mode: 'off' is the implicit GEMM; 'auto' picks per shape and pass.
+  const inMode = (pass, mode) => {
+    setWinogradMode(mode);
+    try {
+      const d = direct[pass]();
+      const dv = d.dataSync();
+      d.dispose();
+      return dv;
+    } finally {
+      setWinogradMode('auto');
+    }
+  };
   for (const pass of ['forward', 'inputGrad', 'filterGrad']) {
-    const d = direct[pass]();
-    const dv = d.dataSync();
-    d.dispose();
-    console.log(`| ${c}, ${size} | ${pass} | ${errors(run[pass]('F4'), refs[pass])} | ${errors(run[pass]('F2'), refs[pass])} | ${errors(dv, refs[pass])} |`);
+    const cells = [run[pass]('F4'), run[pass]('F2'), inMode(pass, 'off'), inMode(pass, 'auto')].map((v) => errors(v, refs[pass]));
+    console.log(`| ${c}, ${size} | ${pass} | ${cells.join(' | ')} |`);
   }
   tf.dispose([x, w, dy]);
   clearWinogradCache();
