@@ -16,7 +16,7 @@ import { sameBits, scaledError, seededNormals } from '../test/index.js';
 import { Engine, engineFor } from '../engine/engine.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import {
-  clearWinogradCache, F4_BACKWARD_MIN_SIZE, getWinogradMode, setWinogradMode, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes,
+  clearWinogradCache, F4_BACKWARD_MIN_SIZE, F4_INPUT_GRAD_MIN_SIZE, getWinogradMode, setWinogradMode, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes,
   winogradChoice, winogradConv2d, type WinogradVariant,
 } from './winograd.js';
 
@@ -234,13 +234,19 @@ describe('Winograd filter cache and memory', () => {
     clearWinogradCache();
   });
 
-  it("'auto' runs F(2,3) forward and F(4,3) for both gradients from 4×4 maps; the other modes, one variant everywhere", () => {
+  it("'auto' runs F(2,3) forward, F(4,3) for the filter gradient from 4×4 maps and for the input gradient from 8×8; the other modes, one variant everywhere", () => {
     expect(getWinogradMode()).toBe('auto');
     expect(F4_BACKWARD_MIN_SIZE).toBe(4);
-    for (const [h, w] of [[32, 32], [4, 4], [4, 40]]) {
+    expect(F4_INPUT_GRAD_MIN_SIZE).toBe(8);
+    for (const [h, w] of [[32, 32], [8, 8], [8, 40]]) {
       expect(winogradChoice('forward', h!, w!, 64, 64)).toBe('F2');
       expect(winogradChoice('inputGrad', h!, w!, 64, 64)).toBe('F4');
       expect(winogradChoice('filterGrad', h!, w!, 64, 64)).toBe('F4');
+    }
+    for (const [h, w] of [[4, 4], [4, 40], [7, 7]]) {
+      expect(winogradChoice('forward', h!, w!, 512, 512)).toBe('F2');
+      expect(winogradChoice('inputGrad', h!, w!, 512, 512), `${h}×${w}: the forward's U`).toBe('F2');
+      expect(winogradChoice('filterGrad', h!, w!, 512, 512)).toBe('F4');
     }
     for (const [h, w] of [[2, 2], [3, 3], [3, 32]]) {
       for (const pass of ['forward', 'inputGrad', 'filterGrad'] as const) expect(winogradChoice(pass, h!, w!, 512, 512), `${pass} ${h}×${w}`).toBe('F2');

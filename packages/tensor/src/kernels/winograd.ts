@@ -373,8 +373,10 @@ export function winogradBackpropFilter(engine: Engine, backend: BackendWasm, x: 
 
 // ---- which variant, per shape and pass ----
 
-/** The backward passes run F(4,3) on maps at least this high and wide ('auto'; see winogradChoice). */
+/** The filter gradient runs F(4,3) on maps at least this high and wide ('auto'; see winogradChoice). */
 export const F4_BACKWARD_MIN_SIZE = 4;
+/** The input gradient runs F(4,3) from this size ('auto'): on 4×4 maps F(2,3) with the forward's cached U. */
+export const F4_INPUT_GRAD_MIN_SIZE = 8;
 
 /** Below this many input or output channels the transforms outweigh the GEMMs (the 3-channel first conv). */
 const MIN_CHANNELS = 16;
@@ -416,11 +418,19 @@ const MIN_CHANNELS = 16;
  * users who accept that error.
  * Below 16 channels (the 3-channel first conv) nothing was measured and the transforms would
  * outweigh the GEMMs' k = Cin: im2col.
+ * The input gradient on 4×4 maps (the 512-channel layers) then went back to F(2,3): there it reads the
+ * forward's cached U (no transform of its own), where F(4,3) transforms the flipped filter (38 MB at
+ * 512×512, held in the cache until the weights change) for GEMMs of only 32 rows (one 6×6 tile an
+ * image). After an 'auto' forward, alternated (AMD EPYC Zen 3, batch 32, 512 channels, medians of 15,
+ * 2026-11-29 15:05 UTC): 2 threads 25.4 / 27.7 ms F(4,3) against 23.2 / 26.7 ms F(2,3), 1 thread 53.4
+ * against 51.8 ms; from 8×8 up F(4,3) stays 1.3–1.5× faster. F(2,3) is also the more accurate there
+ * (max error 9.6e-7 against 1.6e-5, scripts/winograd-error.mjs).
  * In 'auto' the forward and input gradient on maps of at most 2×2 do not come here: the conv kernels
  * run them as GEMMs per tap (small-map-conv.ts, smallMapChosen), F(2,3)'s flops without its transforms.
  */
 export function winogradChoice(pass: ConvPass, h: number, w: number, cin: number, cout: number): WinogradVariant | null {
   if (winogradMode === 'off' || Math.min(cin, cout) < MIN_CHANNELS) return null;
   if (winogradMode !== 'auto') return winogradMode;
-  return pass !== 'forward' && Math.min(h, w) >= F4_BACKWARD_MIN_SIZE ? 'F4' : 'F2';
+  if (pass === 'forward') return 'F2';
+  return Math.min(h, w) >= (pass === 'inputGrad' ? F4_INPUT_GRAD_MIN_SIZE : F4_BACKWARD_MIN_SIZE) ? 'F4' : 'F2';
 }
