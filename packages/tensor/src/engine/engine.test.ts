@@ -2,11 +2,11 @@
 // every transpose, batches and broadcasting), in both builds (FMA and mul+add), and bit-identical
 // for 1 and 2 threads (tfjs's threaded build: shared memory). No tensor or heap leaks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { startTestEngines, stopTestEngines } from './test-engines.js';
 import { tf } from '../tf.js';
 import { engineSpinChoice, initBackend } from '../backend.js';
 import { sameBits, sameBitsUpToNaN, scaledError, seededNormals, valuesOn } from '../test/index.js';
-import { Engine, engineFor, useEngine } from './engine.js';
+import { useEngine, type Engine } from './engine.js';
 import { SUM_BLOCK_ROWS, SUM_BLOCKED_MIN_ROWS } from './engine-ops.js';
 import { fusedBatchNormBackward, fusedBatchNormForward } from '../ops/batch-norm.js';
 import { sumBlockRows } from '../kernels/batch-norm.js';
@@ -19,19 +19,10 @@ let oneThread: Engine;
 let mulAdd: Engine;
 
 beforeAll(async () => {
-  const info = await initBackend({ threads: 2 });
-  expect(info.engine?.threads).toBe(2);
-  twoThreads = engineFor(tf.backend())!;
-  const backend = tf.backend() as BackendWasm;
-  oneThread = await Engine.start(backend, { threads: 1, math: twoThreads.info.math });
-  mulAdd = await Engine.start(backend, { threads: 2, math: 'muladd' });
+  ({ twoThreads, oneThread, mulAdd } = await startTestEngines());
 });
 
-afterAll(() => {
-  useEngine(twoThreads);
-  oneThread.close();
-  mulAdd.close();
-});
+afterAll(() => stopTestEngines({ twoThreads, oneThread, mulAdd }));
 
 /** Runs fn on wasm with `engine`, returning its values (inputs built from plain arrays inside fn). */
 async function onWasm(engine: Engine, fn: () => tf.Tensor): Promise<Float32Array> {

@@ -5,12 +5,11 @@
 // gather, scatter) bit-identical to the general kernel and to each other, also on NaN, ±∞ and −0;
 // which path a geometry takes; no tensor leaks.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngines, stopTestEngines } from '../engine/test-engines.js';
 import { backend_util } from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
-import { initBackend } from '../backend.js';
 import { leakedTensors, sameBits, seededNormals, valuesOn } from '../test/index.js';
-import { Engine, engineFor, useEngine } from '../engine/engine.js';
+import { useEngine, type Engine } from '../engine/engine.js';
 import { gatherScratchBytes, maxPoolGradPath, setMaxPoolGradFastPaths, setMaxPoolGradGather, type MaxPoolGradPath } from './max-pool-grad.js';
 import { shapeSize } from '../checks.js';
 
@@ -22,11 +21,7 @@ let oneThread: Engine;
 let mulAdd: Engine; // the build without relaxed SIMD: bitselect where the FMA build uses laneselect
 
 beforeAll(async () => {
-  const info = await initBackend({ threads: 2 });
-  expect(info.engine?.threads).toBe(2);
-  twoThreads = engineFor(tf.backend())!;
-  oneThread = await Engine.start(tf.backend() as BackendWasm, { threads: 1, math: twoThreads.info.math });
-  mulAdd = await Engine.start(tf.backend() as BackendWasm, { threads: 2, math: 'muladd' });
+  ({ twoThreads, oneThread, mulAdd } = await startTestEngines());
 });
 
 afterEach(() => {

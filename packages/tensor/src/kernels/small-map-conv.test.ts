@@ -3,12 +3,12 @@
 // channel counts, batch 1) and the CNN's 2×2 layer; both engine builds; the same bits on 1 and 2
 // threads; which passes and modes take the path; the registered kernels run it; no leaks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngines, stopTestEngines } from '../engine/test-engines.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
-import { initBackend } from '../backend.js';
 import { sameBits, scaledError, seededNormals } from '../test/index.js';
-import { Engine, engineFor } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { conv2d, conv2dAddResidual } from '../ops/conv2d.js';
 import { conv3x3F64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import { convGeometry } from './conv-geometry.js';
@@ -20,19 +20,13 @@ let oneThread: Engine;
 let mulAdd: Engine;
 
 beforeAll(async () => {
-  await initBackend({ threads: 2 });
-  twoThreads = engineFor(tf.backend())!;
-  expect(twoThreads.threads).toBe(2);
-  const backend = tf.backend() as BackendWasm;
-  oneThread = await Engine.start(backend, { threads: 1, math: twoThreads.info.math });
-  mulAdd = await Engine.start(backend, { threads: 2, math: 'muladd' });
+  ({ twoThreads, oneThread, mulAdd } = await startTestEngines());
 });
 
 afterAll(() => {
   setWinogradMode('auto');
   clearWinogradCache();
-  oneThread.close();
-  mulAdd.close();
+  stopTestEngines({ twoThreads, oneThread, mulAdd });
 });
 
 const geometry = (s: ConvShape) => convGeometry([s.n, s.h, s.w, s.cin], [3, 3, s.cin, s.cout], { strides: 1, pad: 1 }, 'test');
@@ -56,7 +50,7 @@ function data(s: ConvShape, seed: number): Data {
 /** One pass on `engine`, the inputs made (and freed) inside; the values leave through a variable. */
 function onEngine(engine: Engine, pass: 'forward' | 'forwardNoBias' | 'inputGrad', s: ConvShape, d: Data): Float32Array {
   const backend = tf.backend() as BackendWasm;
-  let out = new Float32Array(0);
+  let out: Float32Array = new Float32Array(0);
   tf.tidy(() => {
     const x = tf.tensor4d(d.x, [s.n, s.h, s.w, s.cin]);
     const w = tf.tensor4d(d.w, [3, 3, s.cin, s.cout]);

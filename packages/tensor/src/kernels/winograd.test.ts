@@ -8,12 +8,12 @@
 // its worst was 1.9e-5 (512 channels, 4×4, forward) where float32 direct conv gives 2.3e-6 and
 // F(2,3) 1.1e-6. The bounds: F(2,3) 1e-5 (as the engine's other convs), F(4,3) 6e-5 (3× margin).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngines, stopTestEngines } from '../engine/test-engines.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
-import { initBackend } from '../backend.js';
 import { sameBits, scaledError, seededNormals } from '../test/index.js';
-import { Engine, engineFor } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import {
   clearWinogradCache, F4_BACKWARD_MIN_SIZE, F4_INPUT_GRAD_MIN_SIZE, getWinogradMode, setWinogradMode, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes,
@@ -26,18 +26,12 @@ let oneThread: Engine;
 let mulAdd: Engine;
 
 beforeAll(async () => {
-  await initBackend({ threads: 2 });
-  twoThreads = engineFor(tf.backend())!;
-  expect(twoThreads.threads).toBe(2);
-  const backend = tf.backend() as BackendWasm;
-  oneThread = await Engine.start(backend, { threads: 1, math: twoThreads.info.math });
-  mulAdd = await Engine.start(backend, { threads: 2, math: 'muladd' });
+  ({ twoThreads, oneThread, mulAdd } = await startTestEngines());
 });
 
 afterAll(() => {
   clearWinogradCache();
-  oneThread.close();
-  mulAdd.close();
+  stopTestEngines({ twoThreads, oneThread, mulAdd });
 });
 
 interface Inputs {
