@@ -422,7 +422,7 @@ const MIN_CHANNELS = 16;
  * forward's cached U (no transform of its own), where F(4,3) transforms the flipped filter (38 MB at
  * 512×512, held in the cache until the weights change) for GEMMs of only 32 rows (one 6×6 tile an
  * image). After an 'auto' forward, alternated (AMD EPYC Zen 3, batch 32, 512 channels, medians of 15,
- * 2026-11-29 15:05 UTC): 2 threads 25.4 / 27.7 ms F(4,3) against 23.2 / 26.7 ms F(2,3), 1 thread 53.4
+ * 2026-11-29 14:55 UTC): 2 threads 25.4 / 27.7 ms F(4,3) against 23.2 / 26.7 ms F(2,3), 1 thread 53.4
  * against 51.8 ms; from 8×8 up F(4,3) stays 1.3–1.5× faster. F(2,3) is also the more accurate there
  * (max error 9.6e-7 against 1.6e-5, scripts/winograd-error.mjs).
  * In 'auto' the forward and input gradient on maps of at most 2×2 do not come here: the conv kernels
