@@ -16,7 +16,7 @@ export {
 export {
   winogradFilterGradInverse, winogradFilterTransform, winogradGemms, winogradGradTransform, winogradInputTransform,
   winogradGemmsShared, winogradGradTransformShared, winogradInputTransformShared, winogradOutputTransform,
-  winogradOutputTransformShared,
+  winogradOutputTransformShared, winogradConvBlocks, winogradBlockWorkBytes,
 } from './winograd';
 export { sgdUpdate } from './sgd';
 export { addSame, minMaxScalar, minMaxSame } from './elementwise';

@@ -19,6 +19,7 @@
 //
 // Partial tiles: inputs outside the image read as zeros (the padding), outputs outside it are not
 // stored, dy outside it reads as zeros (those outputs do not exist).
+import { align64 } from './blocking';
 import { gemm } from './gemm';
 import { madd, minI, takeNext } from './simd';
 
@@ -546,4 +547,52 @@ export function winogradOutputTransformShared(
     if (t0 >= tiles) return;
     winogradOutputTransform(t0, minI(tiles, t0 + chunk), alpha, mbuf, freqStride, y, h, w, c, tilesH, tilesW, bias, residual, tmp);
   }
+}
+
+/**
+ * The whole convolution (input transform, the α² GEMMs, output transform) for blocks of `blockTiles`
+ * tiles, handed out from the counter at `next` (zeroed by the caller): a block's V and M live in this
+ * thread's `work` buffer (winogradBlockWorkBytes) and never go to memory, where the three passes over
+ * all tiles write V and M whole and read them back (each α²/m² times the image: 4× for F(2,3)).
+ * Each element is computed by the same operations as in those passes (a GEMM's rows may be split
+ * anywhere without changing a bit, gemm.ts), so the bits are theirs. B is U (uFreqStride floats
+ * between frequencies, read through bFrequency(ξ, uFlipF2) and the strides as winogradGemms reads
+ * it); `scratch` is the thread's GEMM scratch.
+ */
+export function winogradConvBlocks(
+  next: usize, tiles: i32, blockTiles: i32, alpha: i32, x: usize, h: i32, w: i32, c: i32, tilesH: i32, tilesW: i32,
+  u: usize, uFreqStride: i32, uRowStride: i32, uColStride: i32, uFlipF2: i32,
+  y: usize, cout: i32, bias: usize, residual: usize, work: usize, scratch: usize,
+): void {
+  const cp = (c + 3) & ~3;
+  const coutP = (cout + 3) & ~3;
+  const freqs = alpha * alpha;
+  const vFs = blockTiles * cp + 16; // floats between frequencies, one cache line of padding (as the passes' buffers)
+  const mFs = blockTiles * coutP + 16;
+  const vBlock = align64(work);
+  const mBlock = align64(vBlock + <usize>(freqs * vFs) * 4);
+  const tmp = align64(mBlock + <usize>(freqs * mFs) * 4);
+  while (true) {
+    const t0 = takeNext(next) * blockTiles;
+    if (t0 >= tiles) return;
+    const t1 = minI(tiles, t0 + blockTiles);
+    // The transforms address tile t at buffer + t·(channels)·4: shifting the base puts tile t0 at the
+    // block's start (wrapping arithmetic on wasm32 addresses).
+    winogradInputTransform(t0, t1, alpha, x, h, w, c, tilesH, tilesW, vBlock - <usize>t0 * <usize>cp * 4, vFs, tmp);
+    for (let f = 0; f < freqs; f++) {
+      gemm(0, t1 - t0, 0, coutP, c,
+        vBlock + <usize>f * <usize>vFs * 4, cp, 1,
+        u + <usize>bFrequency(f, uFlipF2) * <usize>uFreqStride * 4, uRowStride, uColStride,
+        mBlock + <usize>f * <usize>mFs * 4, coutP, 0, scratch);
+    }
+    winogradOutputTransform(t0, t1, alpha, mBlock - <usize>t0 * <usize>coutP * 4, mFs, y, h, w, cout, tilesH, tilesW, bias, residual, tmp);
+  }
+}
+
+/** Bytes of one thread's `work` for winogradConvBlocks: V and M of a block, the transforms' tmp, alignment. */
+export function winogradBlockWorkBytes(blockTiles: i32, alpha: i32, c: i32, cout: i32): i32 {
+  const cp = (c + 3) & ~3;
+  const coutP = (cout + 3) & ~3;
+  const freqs = alpha * alpha;
+  return (freqs * (blockTiles * cp + 16) + freqs * (blockTiles * coutP + 16)) * 4 + (alpha * alpha + alpha * 4 + 16) * 16 + 3 * 64;
 }

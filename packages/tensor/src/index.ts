@@ -14,5 +14,5 @@ export { fusedBatchNormAvailable, fusedBatchNormBackward, fusedBatchNormForward,
 export { engineFor } from './engine/engine.js';
 export {
   clearWinogradCache, winogradApplies, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes, winogradChoice,
-  winogradConv2d, setWinogradMode, getWinogradMode, type ConvPass, type WinogradMode, type WinogradVariant,
+  winogradConv2d, setWinogradMode, getWinogradMode, setWinogradBlockTiles, type ConvPass, type WinogradMode, type WinogradVariant,
 } from './kernels/winograd.js';

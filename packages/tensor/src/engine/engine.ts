@@ -16,7 +16,7 @@ export const ENGINE_FUNCTIONS = [
   'winogradFilterGradInverse', 'winogradGemms', 'sgdUpdate', 'minMaxScalar', 'minMaxSame', 'reluGrad', 'winogradGemmsShared',
   'winogradInputTransformShared', 'winogradGradTransformShared', 'winogradOutputTransformShared', 'maxPoolGradTiles', 'maxPoolGradScatter',
   'maxPool', 'addSame', 'columnBlockSums', 'convFilterGradTChunks', 'batchNormMeanFromBlocks', 'batchNormVarianceFromBlocks',
-  'batchNormGradFromBlocks', 'maxPoolGradGather',
+  'batchNormGradFromBlocks', 'maxPoolGradGather', 'winogradConvBlocks',
 ] as const;
 export type EngineFunctionName = (typeof ENGINE_FUNCTIONS)[number];
 
@@ -30,6 +30,7 @@ export interface EngineInfo {
 
 interface EngineExports {
   gemmScratchBytes(): number;
+  winogradBlockWorkBytes(blockTiles: number, alpha: number, c: number, cout: number): number;
 }
 
 interface WasmModuleInternals {
@@ -52,6 +53,7 @@ export class Engine {
     /** An i32 in the heap from which a job's threads take work items one at a time (takeNext). */
     private readonly counter: number,
     private readonly memory: WebAssembly.Memory,
+    private readonly sizes: EngineExports,
   ) {}
 
   get threads(): number {
@@ -80,7 +82,12 @@ export class Engine {
     const bytesPerThread = exports.gemmScratchBytes();
     const scratch = Array.from({ length: threads }, () => internals._malloc(bytesPerThread));
     const counter = internals._malloc(64); // a cache line of its own
-    return new Engine({ math: chosen, threads }, backend, pool, fns, scratch, bytesPerThread, counter, memory);
+    return new Engine({ math: chosen, threads }, backend, pool, fns, scratch, bytesPerThread, counter, memory, exports);
+  }
+
+  /** Bytes of one thread's work buffer for winogradConvBlocks (assembly/winograd.ts, which lays it out). */
+  winogradBlockWorkBytes(blockTiles: number, alpha: number, c: number, cout: number): number {
+    return this.sizes.winogradBlockWorkBytes(blockTiles, alpha, c, cout);
   }
 
   /** The work-item counter, zeroed: pass it to a job whose threads take items as they go. */

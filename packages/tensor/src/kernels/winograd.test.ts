@@ -17,7 +17,7 @@ import type { Engine } from '../engine/engine.js';
 import { conv3x3F64, conv3x3FilterGradF64, conv3x3InputGradF64, type ConvShape } from './direct-conv-f64.js';
 import {
   clearWinogradCache, F4_BACKWARD_MIN_SIZE, F4_INPUT_GRAD_MIN_SIZE, getWinogradMode, setWinogradMode, winogradBackpropFilter, winogradBackpropInput, winogradCacheBytes,
-  winogradChoice, winogradConv2d, type WinogradVariant,
+  setWinogradBlockTiles, winogradChoice, winogradConv2d, type WinogradVariant,
 } from './winograd.js';
 
 
@@ -307,5 +307,73 @@ describe('Winograd filter cache and memory', () => {
     w.dispose();
     dy.dispose();
     clearWinogradCache();
+  });
+});
+
+describe('the fused Winograd convolution (blocks of tiles, V and M in each thread)', () => {
+  afterAll(() => setWinogradBlockTiles(null));
+
+  // Tiles: F(2,3) on 9×7 is 5·4 = 20 an image; blocks of 6 and 12 leave partial blocks and images
+  // split across blocks. 16 × 24 channels: padded lanes in neither, 17 → 19: in both.
+  const cases: Array<{ s: ConvShape; blocks: number[] }> = [
+    { s: { n: 3, h: 9, w: 7, cin: 16, cout: 24 }, blocks: [6, 12, 60] },
+    { s: { n: 2, h: 8, w: 8, cin: 17, cout: 19 }, blocks: [6, 18] },
+    { s: { n: 1, h: 32, w: 32, cin: 64, cout: 64 }, blocks: [24, 60] },
+  ];
+  it.each(cases.map((c) => ({ ...c, name: `[${c.s.n}, ${c.s.h}, ${c.s.w}, ${c.s.cin}] → ${c.s.cout}` })))(
+    '$name: forward (bias, residual) and input gradient in F(2,3) and F(4,3), the same bits as the three passes, on 1 and 2 threads',
+    ({ s, blocks }) => {
+      const backend = tf.backend() as BackendWasm;
+      const x = tf.tensor4d(seededNormals(s.n * s.h * s.w * s.cin, 31), [s.n, s.h, s.w, s.cin]);
+      const w = tf.tensor4d(seededNormals(9 * s.cin * s.cout, 32), [3, 3, s.cin, s.cout]);
+      const b = tf.tensor1d(seededNormals(s.cout, 33));
+      const residual = tf.tensor4d(seededNormals(s.n * s.h * s.w * s.cout, 34), [s.n, s.h, s.w, s.cout]);
+      const dy = tf.tensor4d(seededNormals(s.n * s.h * s.w * s.cout, 35), [s.n, s.h, s.w, s.cout]);
+      const values = (info: TensorInfo) => tf.tidy(() => tf.engine().makeTensorFromTensorInfo(info).dataSync() as Float32Array);
+      for (const variant of ['F2', 'F4'] as const) {
+        const passes = {
+          forward: (e: Engine) => values(winogradConv2d(e, backend, x, w, b, variant, residual)),
+          inputGrad: (e: Engine) => values(winogradBackpropInput(e, backend, dy, w, variant)),
+        };
+        for (const [pass, run] of Object.entries(passes)) {
+          setWinogradBlockTiles(0);
+          const unfused = run(twoThreads);
+          const unfusedMulAdd = run(mulAdd);
+          for (const block of blocks) {
+            setWinogradBlockTiles(block);
+            const what = `${pass} ${variant}, blocks of ${block}`;
+            expect(sameBits(run(twoThreads), unfused), what).toBe(true);
+            expect(sameBits(run(oneThread), unfused), `${what}, 1 thread`).toBe(true);
+            expect(sameBits(run(mulAdd), unfusedMulAdd), `${what}, mul+add build`).toBe(true);
+          }
+        }
+      }
+      setWinogradBlockTiles(null);
+      clearWinogradCache();
+      tf.dispose([x, w, b, residual, dy]);
+    },
+    60_000,
+  );
+
+  it('leaks no tensors and no heap, and rejects a bad block size', () => {
+    const backend = tf.backend() as BackendWasm;
+    const x = tf.tensor4d(seededNormals(2 * 16 * 16 * 16, 41), [2, 16, 16, 16]);
+    const w = tf.tensor4d(seededNormals(9 * 16 * 16, 42), [3, 3, 16, 16]);
+    setWinogradBlockTiles(12);
+    const step = () => tf.tidy(() => {
+      tf.engine().makeTensorFromTensorInfo(winogradConv2d(twoThreads, backend, x, w, null, 'F2'));
+      tf.engine().makeTensorFromTensorInfo(winogradBackpropInput(twoThreads, backend, x, w, 'F4'));
+    });
+    step();
+    const before = tf.memory().numTensors;
+    const heapBefore = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+    for (let i = 0; i < 20; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    expect((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length).toBe(heapBefore);
+    setWinogradBlockTiles(null);
+    expect(() => setWinogradBlockTiles(-1)).toThrow(/tiles must be a whole number ≥ 0 or null, got -1/);
+    expect(() => setWinogradBlockTiles(2.5)).toThrow(/got 2.5/);
+    clearWinogradCache();
+    tf.dispose([x, w]);
   });
 });

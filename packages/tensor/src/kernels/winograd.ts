@@ -264,6 +264,45 @@ function check4(t: TensorInfo, name: string, op: string): [number, number, numbe
   return t.shape as [number, number, number, number];
 }
 
+/** A block's V and M together (bytes) in the fused convolution: three quarters of a 1 MiB L2 (AMD Zen 3). */
+const FUSED_BLOCK_BYTES = 768 << 10;
+/** Fewer tiles a block than this and its GEMMs (rows = tiles) run too short: the three passes instead. */
+const FUSED_MIN_BLOCK_TILES = 32;
+/** Fused only while one frequency of U (packed again for every block) is this small: C, Cout ≤ 128. */
+const FUSED_MAX_U_BYTES = 64 << 10;
+/** Tiles per block of the fused convolution, as set by setWinogradBlockTiles (null: the rule). */
+let blockTilesSetting: number | null = null;
+
+/**
+ * Tiles per block for the fused convolution (winogradConvBlocks), or 0 for the three passes over all
+ * tiles: fused where a frequency of U is small (it is packed again for each block), a block's V and
+ * M (FUSED_BLOCK_BYTES, whole 6-row GEMM panels) hold at least FUSED_MIN_BLOCK_TILES tiles, and the
+ * image has several blocks' worth. Alternated against the three passes (AMD EPYC Zen 3, batch 32,
+ * medians of 10; 2026-11-29 15:35 UTC), 2 / 1 threads: 64 channels on 32×32, forward F(2,3) 37.9 → 32.4 /
+ * 51.4 → 43.2 ms, input gradient F(4,3) 24.1 → 19.2 / 37.0 → 29.8; 128 on 16×16, forward F(2,3) 31.8 → 29.2
+ * / 39.0 → 36.4. Not fused: 128 channels' F(4,3) (blocks of at most 20 tiles there: 20.5–24.3 → 20.5–28.2
+ * ms with blocks of 12–30) and 256 channels and up (U 256 KB a frequency: 1.3–1.7× slower). The whole CNN
+ * step, fused and not alternated step by step in one process: 2 threads 22 of 30 and 14 of 24 pairs
+ * faster (median paired differences −15.8 and −22.1 ms), 1 thread 18 of 24 (−43.6 ms) and 8 of 16.
+ */
+function fusedBlockTiles(tl: Tiling, cP: number, coutP: number): number {
+  if (blockTilesSetting != null) return blockTilesSetting;
+  if (cP * coutP * 4 > FUSED_MAX_U_BYTES) return 0;
+  const perTile = tl.alpha * tl.alpha * (cP + coutP) * 4;
+  const block = Math.floor(FUSED_BLOCK_BYTES / perTile / 6) * 6;
+  return block >= FUSED_MIN_BLOCK_TILES && tl.tiles >= 4 * block ? block : 0;
+}
+
+/**
+ * Sets the tiles per block of the fused Winograd convolution (forward and input gradient): 0 runs
+ * the three passes over all tiles, null restores the rule (fusedBlockTiles). For tests and comparisons;
+ * the bits are the same either way.
+ */
+export function setWinogradBlockTiles(tiles: number | null): void {
+  if (tiles != null && (!Number.isInteger(tiles) || tiles < 0)) throw new Error(`setWinogradBlockTiles: tiles must be a whole number ≥ 0 or null, got ${tiles}`);
+  blockTilesSetting = tiles;
+}
+
 /**
  * The Winograd convolution of `x` [N, H, W, C] with a filter U already transformed for C → `cout`,
  * + bias (address, 0 for none) + residual (address of an [N, H, W, cout] tensor, 0 for none):
@@ -276,11 +315,7 @@ function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number
   const cP = round4(c);
   const coutP = round4(cout);
   const threads = threadsFor(engine, freqs * tl.tiles * cP * 4);
-  const vs = freqStride(tl.tiles * cP);
-  const ms = freqStride(tl.tiles * coutP);
   const us = freqStride(cP * coutP);
-  const v = inputTransform(engine, addressOf(backend, x), h, w, c, tl, vs, threads);
-  const m = heap(backend)._malloc(freqs * ms * 4);
   // U is [α²][C'][Cout'] with zero padding rows and columns, so the GEMMs run over whole vectors of
   // output channels (n = coutP) and the output transform reads no uninitialised lanes. Forward:
   // U is [Cin][Cout] as stored. Input gradient: U is the flipped filter's [Cin][Cout], read
@@ -288,6 +323,27 @@ function convolve(engine: Engine, backend: BackendWasm, x: TensorInfo, u: number
   const b: FreqOperand = uTransposed
     ? { address: u, freqStride: us, rowStride: 1, colStride: cP, flipF2: uFlipF2 }
     : { address: u, freqStride: us, rowStride: coutP, colStride: 1 };
+  const block = keepInput ? 0 : fusedBlockTiles(tl, cP, coutP);
+  if (block > 0) {
+    const y = backend.makeOutput([n, h, w, cout], 'float32');
+    // Block by block, V and M in each thread's caches (assembly winogradConvBlocks): the same bits.
+    const workBytes = engine.winogradBlockWorkBytes(block, tl.alpha, c, cout);
+    const work = heap(backend)._malloc(threads * workBytes);
+    const next = engine.freshCounter();
+    const xAddress = addressOf(backend, x);
+    const yAddress = addressOf(backend, y);
+    engine.run('winogradConvBlocks', Array.from({ length: threads }, (_, t) => [
+      next, tl.tiles, block, tl.alpha, xAddress, h, w, c, tl.tilesH, tl.tilesW,
+      b.address, b.freqStride, b.rowStride, b.colStride, b.flipF2 ? 1 : 0,
+      yAddress, cout, bias, residual, work + t * workBytes, engine.scratch[t]!,
+    ]));
+    heap(backend)._free(work);
+    return y;
+  }
+  const vs = freqStride(tl.tiles * cP);
+  const ms = freqStride(tl.tiles * coutP);
+  const v = inputTransform(engine, addressOf(backend, x), h, w, c, tl, vs, threads);
+  const m = heap(backend)._malloc(freqs * ms * 4);
   gemms(engine, freqs, tl.tiles, coutP, c, { address: v, freqStride: vs, rowStride: cP, colStride: 1 }, b, m, ms, coutP);
   if (keepInput) cacheEntry(backend, x.dataId, inputKey(variant, x), v, freqs * vs * 4);
   else heap(backend)._free(v);
