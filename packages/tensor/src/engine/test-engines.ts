@@ -33,3 +33,8 @@ export function stopTestEngines({ twoThreads, oneThread, mulAdd }: TestEngines):
   oneThread.close();
   mulAdd.close();
 }
+
+/** Bytes of the wasm heap: it only grows, so a leak of engine scratch or transforms shows as growth. */
+export function wasmHeapBytes(): number {
+  return ((tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+}

@@ -3,7 +3,7 @@
 // channel counts, batch 1) and the CNN's 2×2 layer; both engine builds; the same bits on 1 and 2
 // threads; which passes and modes take the path; the registered kernels run it; no leaks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEngines, stopTestEngines } from '../engine/test-engines.js';
+import { startTestEngines, stopTestEngines, wasmHeapBytes } from '../engine/test-engines.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
@@ -169,17 +169,16 @@ describe('convolutions on maps of at most 2×2 as GEMMs per tap', () => {
   it('leaks no tensors and no heap over many calls', () => {
     const s: ConvShape = { n: 4, h: 2, w: 2, cin: 32, cout: 32 };
     const d = data(s, 21);
-    const backend = tf.backend() as BackendWasm;
     const step = () => {
       onEngine(twoThreads, 'forward', s, d);
       onEngine(twoThreads, 'inputGrad', s, d);
     };
     step();
     const before = tf.memory();
-    const heapBefore = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+    const heapBefore = wasmHeapBytes();
     for (let i = 0; i < 30; i++) step();
     expect(tf.memory().numTensors).toBe(before.numTensors);
     expect(tf.memory().numBytes).toBe(before.numBytes);
-    expect((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length).toBe(heapBefore);
+    expect(wasmHeapBytes()).toBe(heapBefore);
   });
 });

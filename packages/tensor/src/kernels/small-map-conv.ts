@@ -18,7 +18,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Engine } from '../engine/engine.js';
-import { gemm } from '../engine/engine-ops.js';
+import { gemm, type Operand } from '../engine/engine-ops.js';
 import type { ConvGeometry } from './conv-geometry.js';
 import { getWinogradMode, winogradApplies, type ConvPass } from './winograd.js';
 import { addressOf } from './wasm-ops.js';
@@ -53,33 +53,38 @@ function check(g: ConvGeometry, op: string): void {
   }
 }
 
+/**
+ * out[:, p] (+)= Σ_q in[:, q] · tapB(q, p) over the map's positions p, q (row-major), in
+ * [N, H, W, k] and out [N, H, W, cols] by address: the centre tap (q = p) one GEMM over all N·H·W rows
+ * (accumulating into out when `accumulate`, else writing it), then each pair q ≠ p one GEMM over the N
+ * images, in order — the fixed chain every output element is summed in.
+ */
+function perTapGemms(engine: Engine, n: number, positions: number, k: number, cols: number, input: number, output: number, tapB: (q: number, p: number) => Operand, accumulate: boolean): void {
+  gemm(engine, n * positions, cols, k, { address: input, rowStride: k, colStride: 1 }, tapB(0, 0), output, cols, accumulate);
+  for (let p = 0; p < positions; p++) {
+    for (let q = 0; q < positions; q++) {
+      if (q === p) continue;
+      gemm(engine, n, cols, k, { address: input + 4 * q * k, rowStride: positions * k, colStride: 1 }, tapB(q, p), output + 4 * p * cols, positions * cols, true);
+    }
+  }
+}
+
 /** y [N, H, W, Cout] = conv(x [N, H, W, Cin], filter [3, 3, Cin, Cout]) + bias [Cout], H, W ≤ 2. */
 export function smallMapConvForward(engine: Engine, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, g: ConvGeometry): TensorInfo {
   check(g, 'smallMapConvForward');
   const { batch: n, inChannels: cin, outChannels: cout } = g;
   const positions = g.inHeight * g.inWidth;
   const y = backend.makeOutput([n, g.inHeight, g.inWidth, cout], 'float32');
-  const xa = addressOf(backend, x);
-  const wa = addressOf(backend, filter);
-  const ya = addressOf(backend, y);
   if (bias != null) {
     // The bias starts each sum (as the engine's other convs and XNNPACK do).
     const rows = backend.typedArrayFromHeap(y) as Float32Array;
     const b = backend.typedArrayFromHeap(bias) as Float32Array;
     for (let r = 0; r < n * positions; r++) rows.set(b, r * cout);
   }
-  const tap = (t: number) => wa + 4 * t * cin * cout; // W[t]: [Cin, Cout], row-major
-  // Centre tap: every position to itself, one GEMM over the N·H·W rows.
-  gemm(engine, n * positions, cout, cin, { address: xa, rowStride: cin, colStride: 1 }, { address: tap(4), rowStride: cout, colStride: 1 }, ya, cout, bias != null);
-  for (let o = 0; o < positions; o++) {
-    for (let i = 0; i < positions; i++) {
-      if (i === o) continue;
-      gemm(engine, n, cout, cin,
-        { address: xa + 4 * i * cin, rowStride: positions * cin, colStride: 1 },
-        { address: tap(tapOf(i, o, g.inWidth)), rowStride: cout, colStride: 1 },
-        ya + 4 * o * cout, positions * cout, true);
-    }
-  }
+  const wa = addressOf(backend, filter);
+  // Input q reaches output p through W[tap(q, p)]: [Cin, Cout], row-major.
+  const tapB = (q: number, p: number): Operand => ({ address: wa + 4 * tapOf(q, p, g.inWidth) * cin * cout, rowStride: cout, colStride: 1 });
+  perTapGemms(engine, n, positions, cin, cout, addressOf(backend, x), addressOf(backend, y), tapB, bias != null);
   return y;
 }
 
@@ -89,20 +94,9 @@ export function smallMapConvInputGrad(engine: Engine, backend: BackendWasm, dy: 
   const { batch: n, inChannels: cin, outChannels: cout } = g;
   const positions = g.inHeight * g.inWidth;
   const dx = backend.makeOutput([n, g.inHeight, g.inWidth, cin], 'float32');
-  const dya = addressOf(backend, dy);
   const wa = addressOf(backend, filter);
-  const dxa = addressOf(backend, dx);
-  // W[t]ᵀ: [Cout, Cin], element (co, ci) at W[t][ci][co].
-  const tapT = (t: number) => ({ address: wa + 4 * t * cin * cout, rowStride: 1, colStride: cout });
-  gemm(engine, n * positions, cin, cout, { address: dya, rowStride: cout, colStride: 1 }, tapT(4), dxa, cin, false);
-  for (let i = 0; i < positions; i++) {
-    for (let o = 0; o < positions; o++) {
-      if (i === o) continue;
-      gemm(engine, n, cin, cout,
-        { address: dya + 4 * o * cout, rowStride: positions * cout, colStride: 1 },
-        tapT(tapOf(i, o, g.inWidth)),
-        dxa + 4 * i * cin, positions * cin, true);
-    }
-  }
+  // dy at output q reaches input p through W[tap(p, q)]ᵀ: [Cout, Cin], element (co, ci) at W[t][ci][co].
+  const tapB = (q: number, p: number): Operand => ({ address: wa + 4 * tapOf(p, q, g.inWidth) * cin * cout, rowStride: 1, colStride: cout });
+  perTapGemms(engine, n, positions, cout, cin, addressOf(backend, dy), addressOf(backend, dx), tapB, false);
   return dx;
 }

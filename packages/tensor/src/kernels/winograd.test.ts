@@ -8,7 +8,7 @@
 // its worst was 1.9e-5 (512 channels, 4×4, forward) where float32 direct conv gives 2.3e-6 and
 // F(2,3) 1.1e-6. The bounds: F(2,3) 1e-5 (as the engine's other convs), F(4,3) 6e-5 (3× margin).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEngines, stopTestEngines } from '../engine/test-engines.js';
+import { startTestEngines, stopTestEngines, wasmHeapBytes } from '../engine/test-engines.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
@@ -296,13 +296,13 @@ describe('Winograd filter cache and memory', () => {
     const before = tf.memory();
     const cacheBefore = winogradCacheBytes();
     // The scratch buffers are malloc'd and freed every call: after a warm-up the heap must not grow.
-    const heapBefore = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+    const heapBefore = wasmHeapBytes();
     for (let i = 0; i < 30; i++) step();
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
     expect(winogradCacheBytes()).toBe(cacheBefore);
-    expect((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length).toBe(heapBefore);
+    expect(wasmHeapBytes()).toBe(heapBefore);
     x.dispose();
     w.dispose();
     dy.dispose();
@@ -366,10 +366,10 @@ describe('the fused Winograd convolution (blocks of tiles, V and M in each threa
     });
     step();
     const before = tf.memory().numTensors;
-    const heapBefore = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length;
+    const heapBefore = wasmHeapBytes();
     for (let i = 0; i < 20; i++) step();
     expect(tf.memory().numTensors).toBe(before);
-    expect((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length).toBe(heapBefore);
+    expect(wasmHeapBytes()).toBe(heapBefore);
     setWinogradBlockTiles(null);
     expect(() => setWinogradBlockTiles(-1)).toThrow(/tiles must be a whole number ≥ 0 or null, got -1/);
     expect(() => setWinogradBlockTiles(2.5)).toThrow(/got 2.5/);
